@@ -1,0 +1,125 @@
+/**
+ * The plugin config contract (host app `config/plugins.ts` -> 'ai-assets'.config), validated with zod.
+ * This is the one place config shape is defined; see README "Configuration".
+ */
+import { z } from 'zod';
+
+export const TRIGGER_EVENTS = ['publish', 'create', 'update'] as const;
+export type TriggerEvent = (typeof TRIGGER_EVENTS)[number];
+
+const kebabCase = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const contentTypeUid = /^(api|plugin)::[a-z0-9-]+\.[a-z0-9-]+$/;
+
+export const outputSchema = z
+  .object({
+    format: z.enum(['webp', 'avif', 'png', 'jpeg']).default('webp'),
+    quality: z.number().int().min(1).max(100).default(82),
+    width: z.number().int().min(16).max(8192).optional(),
+    height: z.number().int().min(16).max(8192).optional(),
+    fit: z.enum(['cover', 'contain', 'inside', 'outside', 'fill']).default('cover'),
+  })
+  .strict();
+export type OutputSpec = z.infer<typeof outputSchema>;
+
+export const ruleSchema = z
+  .object({
+    id: z.string().regex(kebabCase, 'must be kebab-case, e.g. "article-cover"'),
+    contentType: z.string().regex(contentTypeUid, 'must be a content-type uid like "api::article.article"'),
+    on: z.array(z.enum(TRIGGER_EVENTS)).default([]),
+    onlyIfEmpty: z.boolean().default(true),
+    locales: z.array(z.string().min(1)).optional(),
+    operation: z.enum(['generate', 'edit']).default('generate'),
+    source: z.string().min(1).optional(),
+    provider: z.string().min(1).optional(),
+    prompt: z.string().min(1).max(32000),
+    params: z.record(z.string(), z.unknown()).default({}),
+    output: outputSchema.default({ format: 'webp', quality: 82, fit: 'cover' }),
+    target: z.string().min(1),
+    review: z.boolean().default(false),
+    altText: z.string().max(1000).optional(),
+    caption: z.string().max(1000).optional(),
+    folder: z.string().max(500).default('AI Assets'),
+  })
+  .strict()
+  .superRefine((rule, ctx) => {
+    if (rule.operation === 'edit' && !rule.source) {
+      ctx.addIssue({ code: 'custom', path: ['source'], message: 'is required when operation is "edit"' });
+    }
+    if (rule.operation === 'generate' && rule.source) {
+      ctx.addIssue({ code: 'custom', path: ['source'], message: 'is only allowed when operation is "edit"' });
+    }
+  });
+export type RuleConfig = z.infer<typeof ruleSchema>;
+
+/** Each provider entry needs a `type`; the rest is validated by that provider type's own schema. */
+export const providerEntrySchema = z.object({ type: z.string().min(1) }).passthrough();
+
+export const queueSchema = z
+  .object({
+    concurrency: z.number().int().min(1).max(64).default(2),
+    maxAttempts: z.number().int().min(1).max(50).default(5),
+    leaseMs: z.number().int().min(1000).max(3_600_000).default(30_000),
+    pollIntervalMs: z.number().int().min(50).max(600_000).default(1000),
+    /** First retry delay; later ones double (with jitter) up to maxBackoffMs. */
+    backoffBaseMs: z.number().int().min(0).default(2000),
+    maxBackoffMs: z.number().int().min(0).default(600_000),
+    /** Run the worker in this process; turn off for API-only instances. */
+    worker: z.boolean().default(true),
+  })
+  .strict();
+export type QueueConfig = z.infer<typeof queueSchema>;
+
+export const pluginConfigSchema = z
+  .object({
+    providers: z.record(z.string().regex(/^[a-zA-Z0-9_-]+$/, 'provider names use letters, digits, - and _'), providerEntrySchema).default({}),
+    defaultProvider: z.string().min(1).default('local'),
+    rules: z.array(ruleSchema).default([]),
+    queue: queueSchema.default(queueSchema.parse({})),
+    publishAfterAttach: z.boolean().default(true),
+    /** Template values are cut to this many characters each (prompt injection of huge fields, cost). */
+    maxTemplateValueLength: z.number().int().min(16).max(32000).default(2000),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const seen = new Map<string, number>();
+    config.rules.forEach((rule, index) => {
+      const first = seen.get(rule.id);
+      if (first !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['rules', index, 'id'], message: `"${rule.id}" is already used by rules[${first}]` });
+      } else {
+        seen.set(rule.id, index);
+      }
+    });
+  });
+
+export type PluginConfigInput = z.input<typeof pluginConfigSchema>;
+export type PluginConfig = z.infer<typeof pluginConfigSchema>;
+
+/** Render zod issues as `ai-assets: rules[0].target: reason` lines. */
+export function formatIssuePath(path: ReadonlyArray<PropertyKey>): string {
+  return path
+    .map((segment, index) => (typeof segment === 'number' ? `[${segment}]` : `${index === 0 ? '' : '.'}${String(segment)}`))
+    .join('');
+}
+
+export class ConfigError extends Error {
+  constructor(messages: string[]) {
+    super(messages.map((message) => `ai-assets: ${message}`).join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+export function configErrorFromZod(error: z.ZodError, prefix: ReadonlyArray<PropertyKey> = []): ConfigError {
+  return new ConfigError(
+    error.issues.map((issue) => {
+      const path = formatIssuePath([...prefix, ...issue.path]);
+      return path ? `${path}: ${issue.message}` : issue.message;
+    })
+  );
+}
+
+export function parsePluginConfig(input: unknown): PluginConfig {
+  const result = pluginConfigSchema.safeParse(input ?? {});
+  if (!result.success) throw configErrorFromZod(result.error);
+  return result.data;
+}

@@ -1,0 +1,7 @@
+import jobSchema from './job/schema.json';
+
+export const JOB_UID = 'plugin::ai-assets.job' as const;
+
+export default {
+  job: { schema: jobSchema },
+};

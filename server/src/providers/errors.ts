@@ -1,0 +1,144 @@
+/**
+ * One typed error hierarchy for every way a provider call can fail (see ../shared/specs/image-apis.md,
+ * "Errors"). Messages are written for editors and must never contain a secret.
+ *
+ * Whether an error is retried is decided in exactly one place: `isRetryable()` below.
+ */
+
+export type ProviderErrorCode =
+  | 'auth'
+  | 'permission'
+  | 'model_not_found'
+  | 'invalid_request'
+  | 'moderation_blocked'
+  | 'rate_limited'
+  | 'quota_exceeded'
+  | 'server_error'
+  | 'overloaded'
+  | 'timeout'
+  | 'connection'
+  | 'malformed_response'
+  | 'aborted'
+  | 'unsupported'
+  | 'unknown';
+
+export interface ProviderErrorOptions {
+  status?: number;
+  requestId?: string;
+  retryAfterMs?: number;
+  cause?: unknown;
+  /** Raw provider code/type, kept for operators (never contains secrets). */
+  providerCode?: string;
+}
+
+export class ProviderError extends Error {
+  readonly code: ProviderErrorCode = 'unknown';
+  readonly status?: number;
+  readonly requestId?: string;
+  readonly retryAfterMs?: number;
+  readonly providerCode?: string;
+
+  constructor(message: string, options: ProviderErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.status = options.status;
+    this.requestId = options.requestId;
+    this.retryAfterMs = options.retryAfterMs;
+    this.providerCode = options.providerCode;
+  }
+}
+
+export class AuthenticationError extends ProviderError {
+  override readonly code = 'auth';
+}
+/** 403: organization not verified, region not allowed, abuse block. */
+export class PermissionDeniedError extends ProviderError {
+  override readonly code = 'permission';
+}
+export class ModelNotFoundError extends ProviderError {
+  override readonly code = 'model_not_found';
+}
+export class InvalidRequestError extends ProviderError {
+  override readonly code = 'invalid_request';
+}
+export class UnsupportedOperationError extends ProviderError {
+  override readonly code = 'unsupported';
+}
+
+export interface ModerationDetails {
+  stage?: 'input' | 'output' | string;
+  categories?: string[];
+}
+export class ModerationBlockedError extends ProviderError {
+  override readonly code = 'moderation_blocked';
+  readonly moderation: ModerationDetails;
+  constructor(message: string, moderation: ModerationDetails = {}, options: ProviderErrorOptions = {}) {
+    super(message, options);
+    this.moderation = moderation;
+  }
+}
+export class RateLimitedError extends ProviderError {
+  override readonly code = 'rate_limited';
+}
+export class QuotaExceededError extends ProviderError {
+  override readonly code = 'quota_exceeded';
+}
+export class ServerError extends ProviderError {
+  override readonly code = 'server_error';
+}
+export class OverloadedError extends ProviderError {
+  override readonly code = 'overloaded';
+}
+export class TimeoutError extends ProviderError {
+  override readonly code = 'timeout';
+}
+export class ConnectionError extends ProviderError {
+  override readonly code = 'connection';
+}
+export class MalformedResponseError extends ProviderError {
+  override readonly code = 'malformed_response';
+}
+export class AbortedError extends ProviderError {
+  override readonly code = 'aborted';
+}
+
+const RETRYABLE_CODES: ReadonlySet<ProviderErrorCode> = new Set([
+  'rate_limited',
+  'server_error',
+  'overloaded',
+  'timeout',
+  'connection',
+  'malformed_response',
+]);
+
+/**
+ * The one retry decision. Transient provider trouble is retried by the job queue (never by the HTTP layer);
+ * auth, permission, quota, moderation and invalid requests are never retried because repeating them
+ * cannot succeed and may cost money. Unknown errors (bugs, disk, sharp) get the benefit of the doubt.
+ */
+export function isRetryable(error: unknown): boolean {
+  if (error instanceof ProviderError) return RETRYABLE_CODES.has(error.code) || error.code === 'unknown';
+  if (error instanceof NonRetryableError) return false;
+  return true;
+}
+
+/** Marks a non-provider failure (bad rule, missing document, bad image) that must fail the job at once. */
+export class NonRetryableError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'NonRetryableError';
+    this.code = code;
+  }
+}
+
+/** A short, editor-readable code for any error, used on the job row. */
+export function errorCode(error: unknown): string {
+  if (error instanceof ProviderError || error instanceof NonRetryableError) return error.code;
+  return 'internal';
+}
+
+/** A retry-after hint in ms, when the error carries one. */
+export function retryAfterMsOf(error: unknown): number | undefined {
+  return error instanceof ProviderError ? error.retryAfterMs : undefined;
+}

@@ -1,0 +1,112 @@
+/**
+ * `local`: the offline, deterministic, embedded default provider. Renders with sharp; no key, no network.
+ * Same contract as the network providers, so nothing downstream special-cases it.
+ */
+import sharp from 'sharp';
+import { z } from 'zod';
+import { abortableSleep, throwIfAborted } from '../../utils/abort';
+import { InvalidRequestError } from '../errors';
+import { parseSize } from '../common/size';
+import type { EditRequest, GenerateRequest, ImageProvider, ProviderCallOptions, ProviderResult, ProviderType } from '../types';
+import { artworkSeed, paletteFor, prng, renderArtworkSvg, wrapText } from './artwork';
+
+const MAX_EDGE = 4096;
+
+export const localParamsSchema = z
+  .object({
+    size: z
+      .string()
+      .refine((value) => value === 'auto' || parseSize(value) !== null, 'must be "auto" or "WIDTHxHEIGHT", e.g. "1536x1024"')
+      .refine((value) => {
+        const size = parseSize(value);
+        return !size || (size.width >= 16 && size.height >= 16 && size.width <= MAX_EDGE && size.height <= MAX_EDGE);
+      }, `each edge must be between 16 and ${MAX_EDGE} pixels`)
+      .default('1024x1024'),
+    seed: z.number().int().min(0).default(0),
+    /** Text drawn on the image; defaults to none (use `{{title}}` in the prompt's rule to pass one). */
+    title: z.string().max(300).optional(),
+    /** Simulated provider latency, for demos and tests of in-flight behaviour. */
+    delayMs: z.number().int().min(0).max(600_000).default(0),
+    // Accepted for drop-in compatibility with OpenAI-shaped rules; the local renderer ignores them.
+    quality: z.string().optional(),
+    background: z.string().optional(),
+    n: z.literal(1).optional(),
+  })
+  .strict();
+
+function resolveSize(size: string, fallback: { width: number; height: number }) {
+  return size === 'auto' ? fallback : (parseSize(size) as { width: number; height: number });
+}
+
+async function generate(request: GenerateRequest, { signal }: ProviderCallOptions): Promise<ProviderResult> {
+  const params = localParamsSchema.parse(request.params);
+  await abortableSleep(params.delayMs, signal);
+  const { width, height } = resolveSize(params.size, { width: 1024, height: 1024 });
+  const svg = renderArtworkSvg({ width, height, prompt: request.prompt, seed: params.seed, title: params.title });
+  const data = await sharp(Buffer.from(svg)).png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer();
+  throwIfAborted(signal);
+  return { images: [{ data, mime: 'image/png', width, height }], model: 'local-artwork-1', usage: { images: 1 }, costUsd: 0 };
+}
+
+/** Deterministic edit: fit the source to size, tint it with the prompt's palette and caption it. */
+async function edit(request: EditRequest, { signal }: ProviderCallOptions): Promise<ProviderResult> {
+  const params = localParamsSchema.parse(request.params);
+  const source = request.images[0];
+  if (!source) throw new InvalidRequestError('An edit needs a source image.');
+  await abortableSleep(params.delayMs, signal);
+
+  const sourceMeta = await sharp(source.data).metadata();
+  const { width, height } = resolveSize(params.size, { width: sourceMeta.width ?? 1024, height: sourceMeta.height ?? 1024 });
+  const base = await sharp(source.data).rotate().resize(width, height, { fit: 'cover' }).removeAlpha().png().toBuffer();
+
+  const palette = paletteFor(prng(artworkSeed(request.prompt, params.seed)));
+  const caption = wrapText(params.title ?? request.prompt, Math.max(12, Math.floor(width / 22)), 2);
+  const fontSize = Math.max(12, Math.round(Math.min(width, height) * 0.05));
+  const overlay = Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">` +
+      `<rect width="100%" height="100%" fill="hsl(${Math.round(palette.accentHue)}, 70%, 50%)" fill-opacity="0.28"/>` +
+      `<rect y="${height - fontSize * (caption.length * 1.3 + 1)}" width="100%" height="${fontSize * (caption.length * 1.3 + 1)}" fill="#000" fill-opacity="0.45"/>` +
+      caption
+        .map(
+          (line, index) =>
+            `<text x="${fontSize}" y="${height - fontSize * (caption.length * 1.3 + 0.2) + fontSize * 1.3 * (index + 1)}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="${fontSize}" fill="#fff">${line.replace(/[<>&]/g, ' ')}</text>`
+        )
+        .join('') +
+      `</svg>`
+  );
+  let edited = await sharp(base).composite([{ input: overlay, blend: 'over' }]).removeAlpha().png().toBuffer();
+
+  if (request.mask) {
+    // OpenAI convention: transparent mask pixels mark where to edit; keep the original everywhere else.
+    const editAlpha = await sharp(request.mask.data).resize(width, height, { fit: 'fill' }).ensureAlpha().extractChannel(3).negate().toBuffer();
+    const editedWithAlpha = await sharp(edited).joinChannel(editAlpha).png().toBuffer();
+    edited = await sharp(base).composite([{ input: editedWithAlpha, blend: 'over' }]).removeAlpha().png().toBuffer();
+  }
+  throwIfAborted(signal);
+  return { images: [{ data: edited, mime: 'image/png', width, height }], model: 'local-artwork-1', usage: { images: 1 }, costUsd: 0 };
+}
+
+export const localProviderType: ProviderType = {
+  type: 'local',
+  optionsSchema: z.object({}).strict(),
+  create({ name }): ImageProvider {
+    return {
+      name,
+      type: 'local',
+      model: 'local-artwork-1',
+      capabilities: {
+        generate: true,
+        edit: true,
+        mask: true,
+        maxImages: 1,
+        sizes: ['auto', `any WIDTHxHEIGHT from 16 to ${MAX_EDGE} pixels per edge`],
+        formats: ['png'],
+        transparentBackground: false,
+      },
+      paramsSchema: localParamsSchema as unknown as z.ZodType<Record<string, unknown>>,
+      generate,
+      edit,
+      describe: () => ({ configured: true }),
+    };
+  },
+};

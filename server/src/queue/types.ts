@@ -1,0 +1,102 @@
+import type { JobStatus } from './statuses';
+
+export type JobTrigger = 'publish' | 'create' | 'update' | 'manual' | 'regenerate' | 'edit' | 'retry';
+
+export interface AttemptRecord {
+  attempt: number;
+  startedAt: string;
+  finishedAt: string;
+  outcome: 'succeeded' | 'retry' | 'failed' | 'released' | 'lease_expired';
+  errorCode?: string;
+  errorMessage?: string;
+  retryable?: boolean;
+  nextRunAt?: string;
+}
+
+export interface JobResult {
+  fileId: number;
+  url: string;
+  mime: string;
+  width: number;
+  height: number;
+  size: number;
+  name: string;
+}
+
+/** One row of plugin::ai-assets.job. */
+export interface Job {
+  id: number;
+  documentId?: string;
+  rule: string;
+  contentType: string;
+  targetDocumentId: string;
+  targetLocale: string | null;
+  trigger: JobTrigger;
+  operation: 'generate' | 'edit';
+  provider: string;
+  model: string | null;
+  prompt: string;
+  revisedPrompt: string | null;
+  params: Record<string, unknown> | null;
+  output: Record<string, unknown> | null;
+  targetField: string;
+  altText: string | null;
+  caption: string | null;
+  folder: string | null;
+  sourceFileId: number | null;
+  maskFileId: number | null;
+  inputHash: string;
+  status: JobStatus;
+  review: boolean;
+  attempts: number;
+  maxAttempts: number;
+  runAt: string | Date | null;
+  leaseOwner: string | null;
+  leaseExpiresAt: string | Date | null;
+  startedAt: string | Date | null;
+  finishedAt: string | Date | null;
+  durationMs: number | null;
+  providerRequestId: string | null;
+  usage: Record<string, unknown> | null;
+  costUsd: number | string | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  errorRetryable: boolean | null;
+  attemptLog: AttemptRecord[] | null;
+  resultFileId: number | null;
+  result: JobResult | null;
+  attachedField: string | null;
+  attachedAt: string | Date | null;
+  parentJobId: number | null;
+  entryTitle: string | null;
+  createdByUserId: number | null;
+  reviewedByUserId: number | null;
+  createdAt: string | Date;
+  updatedAt: string | Date;
+}
+
+export type NewJob = Pick<
+  Job,
+  | 'rule'
+  | 'contentType'
+  | 'targetDocumentId'
+  | 'targetLocale'
+  | 'trigger'
+  | 'operation'
+  | 'provider'
+  | 'prompt'
+  | 'params'
+  | 'output'
+  | 'targetField'
+  | 'altText'
+  | 'caption'
+  | 'folder'
+  | 'sourceFileId'
+  | 'maskFileId'
+  | 'inputHash'
+  | 'review'
+  | 'maxAttempts'
+  | 'parentJobId'
+  | 'entryTitle'
+  | 'createdByUserId'
+> & { model?: string | null };
