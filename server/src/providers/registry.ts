@@ -4,10 +4,14 @@
  */
 import type { PluginConfig } from '../config/schema';
 import { ConfigError, configErrorFromZod } from '../config/schema';
+import { azureOpenAIProviderType } from './azure-openai';
+import { kieProviderType } from './kie';
+import { createProviderLimiter, limitsSchema, type ProviderLimiter, withLimits } from './limits';
 import { localProviderType } from './local';
+import { openAIProviderType } from './openai';
 import type { ImageProvider, ProviderFactoryContext, ProviderType } from './types';
 
-export const BUILT_IN_PROVIDER_TYPES: ProviderType[] = [localProviderType];
+export const BUILT_IN_PROVIDER_TYPES: ProviderType[] = [localProviderType, openAIProviderType, azureOpenAIProviderType, kieProviderType];
 
 export interface ProviderRegistry {
   registerType(type: ProviderType): void;
@@ -22,6 +26,22 @@ export interface ProviderRegistry {
 export function createProviderRegistry(types: ProviderType[] = BUILT_IN_PROVIDER_TYPES): ProviderRegistry {
   const typesByName = new Map<string, ProviderType>(types.map((type) => [type.type, type]));
   const instances = new Map<string, ImageProvider>();
+  // Kept across rebuilds so a config reload doesn't forget an active rate-limit pause.
+  const limiters = new Map<string, { key: string; limiter: ProviderLimiter }>();
+
+  /** Every provider but the offline one goes through the per-provider limiter (pause, rpm, concurrency). */
+  function limited(name: string, type: string, provider: ImageProvider, options: Record<string, unknown>): ImageProvider {
+    if (type === 'local') return provider;
+    const parsedLimits = limitsSchema.safeParse(options.limits ?? {});
+    const limits = parsedLimits.success ? parsedLimits.data : {};
+    const key = `${type}:${JSON.stringify(limits)}`;
+    let entry = limiters.get(name);
+    if (!entry || entry.key !== key) {
+      entry = { key, limiter: createProviderLimiter(name, limits) };
+      limiters.set(name, entry);
+    }
+    return withLimits(provider, entry.limiter);
+  }
 
   return {
     registerType(type) {
@@ -43,7 +63,7 @@ export function createProviderRegistry(types: ProviderType[] = BUILT_IN_PROVIDER
         }
         const parsed = providerType.optionsSchema.safeParse(options);
         if (!parsed.success) throw configErrorFromZod(parsed.error, ['providers', name]);
-        instances.set(name, providerType.create({ name, options: parsed.data, log }));
+        instances.set(name, limited(name, type, providerType.create({ name, options: parsed.data, log }), parsed.data));
       }
       const missing = config.defaultProvider;
       if (!instances.has(missing)) {

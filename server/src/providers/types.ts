@@ -72,6 +72,8 @@ export interface ProviderResult {
   usage?: ProviderUsage;
   /** Cost of this call in USD when the provider or a price table can tell. */
   costUsd?: number;
+  /** Rate-limit windows the provider advertised on this answer (read by the per-provider limiter). */
+  rateLimit?: Record<string, { limit?: number; remaining?: number; resetMs?: number }>;
 }
 
 export interface ImageProvider {

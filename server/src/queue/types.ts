@@ -44,7 +44,8 @@ export interface Job {
   caption: string | null;
   folder: string | null;
   sourceFileId: number | null;
-  maskFileId: number | null;
+  /** Base64 PNG mask for admin edits (small; kept on the job so any instance can run it). */
+  maskData: string | null;
   inputHash: string;
   status: JobStatus;
   review: boolean;
@@ -92,7 +93,7 @@ export type NewJob = Pick<
   | 'caption'
   | 'folder'
   | 'sourceFileId'
-  | 'maskFileId'
+  | 'maskData'
   | 'inputHash'
   | 'review'
   | 'maxAttempts'

@@ -6,8 +6,9 @@ export function rulesForEvent(config: PluginConfig, uid: string, event: TriggerE
 }
 
 export function ruleAppliesToLocale(rule: RuleConfig, locale: string | null | undefined): boolean {
-  if (!rule.locales || rule.locales.length === 0) return true;
-  return locale != null && rule.locales.includes(locale);
+  // Content types without i18n have no locale: the filter does not apply to them.
+  if (!rule.locales || rule.locales.length === 0 || locale == null) return true;
+  return rule.locales.includes(locale);
 }
 
 export function findRule(config: PluginConfig, ruleId: string): RuleConfig | undefined {

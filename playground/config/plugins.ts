@@ -1,0 +1,47 @@
+import fs from 'fs';
+import path from 'path';
+
+/**
+ * The demo's plugin config: the contract from the README, on the offline `local` provider.
+ * Tests replace the whole 'ai-assets' config with a JSON file named by AI_ASSETS_CONFIG_FILE.
+ */
+const demoConfig = {
+  providers: {
+    studio: { type: 'local' },
+  },
+  defaultProvider: 'local',
+  rules: [
+    {
+      id: 'article-cover',
+      contentType: 'api::article.article',
+      on: ['publish'],
+      onlyIfEmpty: true,
+      locales: ['en'],
+      operation: 'generate',
+      provider: 'studio',
+      prompt: 'Editorial illustration for "{{title}}". {{summary}}',
+      params: { size: '1536x1024', quality: 'medium' },
+      output: { format: 'webp', quality: 82, width: 1200, height: 630, fit: 'cover' },
+      target: 'cover',
+      review: false,
+      altText: '{{title}}',
+      caption: 'Generated for {{title}}',
+      folder: 'AI Assets/Article covers',
+    },
+  ],
+  queue: { concurrency: 2, maxAttempts: 5, leaseMs: 30000, pollIntervalMs: 1000 },
+};
+
+export default ({ env }) => {
+  const overrideFile = env('AI_ASSETS_CONFIG_FILE');
+  const config = overrideFile ? JSON.parse(fs.readFileSync(overrideFile, 'utf8')) : demoConfig;
+  return {
+    'ai-assets': {
+      enabled: true,
+      // The plugin is this repository's root package (built to ../dist by `npm run build`). An absolute
+      // path: Strapi tries require.resolve() first, which would read '..' relative to its own files.
+      resolve: path.resolve(__dirname, fs.existsSync(path.resolve(__dirname, '../package.json')) ? '../..' : '../../..'),
+      config,
+    },
+  };
+};

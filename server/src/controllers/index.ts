@@ -1,0 +1,4 @@
+import jobs from './jobs';
+import settings from './settings';
+
+export default { jobs, settings };

@@ -1,0 +1,59 @@
+/**
+ * `openai`: OpenAI Images API (GPT image models) or any OpenAI-compatible base URL.
+ * Generations as JSON, edits as multipart; see ./core.ts for the shared request/response code.
+ */
+import { z } from 'zod';
+import { createHttpClient } from '../../http/client';
+import { limitsSchema } from '../limits';
+import type { ImageProvider, ProviderType } from '../types';
+import { createOpenAICompatibleProvider } from './core';
+import { apiKeyOption, dispatcherOption, timeoutOption } from './options';
+import { DEFAULT_PRICES, pricesSchema } from './pricing';
+
+export const openAIOptionsSchema = z
+  .object({
+    apiKey: apiKeyOption,
+    baseUrl: z.url({ protocol: /^https?$/ }).default('https://api.openai.com/v1'),
+    organization: z.string().min(1).optional(),
+    project: z.string().min(1).optional(),
+    model: z.string().min(1).default('gpt-image-2'),
+    timeoutMs: timeoutOption,
+    /** Merged over the defaults by model id. */
+    prices: pricesSchema.optional(),
+    limits: limitsSchema.optional(),
+    dispatcher: dispatcherOption,
+  })
+  .strict();
+export type OpenAIOptions = z.infer<typeof openAIOptionsSchema>;
+
+export const openAIProviderType: ProviderType = {
+  type: 'openai',
+  optionsSchema: openAIOptionsSchema as unknown as z.ZodType<Record<string, unknown>>,
+  create({ name, options, log }): ImageProvider {
+    const config = openAIOptionsSchema.parse(options);
+    const headers: Record<string, string> = {};
+    if (config.apiKey) headers.authorization = `Bearer ${config.apiKey}`;
+    if (config.organization) headers['openai-organization'] = config.organization;
+    if (config.project) headers['openai-project'] = config.project;
+    const http = createHttpClient({
+      baseUrl: config.baseUrl,
+      label: 'OpenAI',
+      timeoutMs: config.timeoutMs,
+      dispatcher: config.dispatcher,
+      headers,
+      secrets: [config.apiKey],
+    });
+    return createOpenAICompatibleProvider({
+      name,
+      type: 'openai',
+      http,
+      log,
+      apiKey: config.apiKey,
+      model: config.model,
+      // Always send model: the API's own default for generations is a retired DALL·E model.
+      bodyModel: (paramsModel) => paramsModel ?? config.model,
+      paths: { generations: 'images/generations', edits: 'images/edits' },
+      prices: { ...DEFAULT_PRICES, ...config.prices },
+    });
+  },
+};

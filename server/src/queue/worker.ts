@@ -1,0 +1,189 @@
+/**
+ * The worker loop each Strapi process runs: claim due jobs up to `concurrency`, keep their leases alive,
+ * requeue jobs whose worker died, and stop cleanly (in-flight calls aborted, their jobs back to `queued`).
+ */
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import type { QueueConfig } from '../config/schema';
+import { decideFailure } from './failure';
+import type { JobStore } from './job-store';
+import type { Job } from './types';
+
+export type ExecuteJob = (job: Job, owner: string, signal: AbortSignal) => Promise<unknown>;
+
+interface Logger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  debug(message: string): void;
+}
+
+/** Abort reasons, so the catch block knows whether to release, ignore or record the failure. */
+const SHUTDOWN = 'ai-assets:shutdown';
+const LEASE_LOST = 'ai-assets:lease-lost';
+
+interface InFlight {
+  job: Job;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+export function createWorker(options: { store: JobStore; config: QueueConfig; execute: ExecuteJob; log: Logger; isLeaseLost?: (error: unknown) => boolean }) {
+  const { store, config, execute, log } = options;
+  const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const inFlight = new Map<number, InFlight>();
+  let running = false;
+  let loopDone: Promise<void> = Promise.resolve();
+  let wake: (() => void) | null = null;
+  let heartbeatTimer: NodeJS.Timeout | null = null;
+
+  function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        wake = null;
+        resolve();
+      }, ms);
+      wake = () => {
+        clearTimeout(timer);
+        wake = null;
+        resolve();
+      };
+    });
+  }
+
+  async function recoverExpiredLeases(): Promise<void> {
+    const now = new Date();
+    for (const job of await store.findExpiredLeases(now)) {
+      const exhausted = job.attempts >= job.maxAttempts;
+      const attemptLog = store.appendAttempt(job, {
+        attempt: job.attempts,
+        startedAt: new Date(job.startedAt ?? now).toISOString(),
+        finishedAt: now.toISOString(),
+        outcome: 'lease_expired',
+        errorCode: 'worker_lost',
+        errorMessage: 'The worker running this job stopped before finishing.',
+        retryable: !exhausted,
+      });
+      const moved = await store.transition(
+        job.id,
+        ['running'],
+        exhausted
+          ? { status: 'failed', finishedAt: now, errorCode: 'worker_lost', errorMessage: `The worker running this job stopped ${job.attempts} times. Gave up.`, errorRetryable: false, leaseOwner: null, leaseExpiresAt: null, attemptLog }
+          : { status: 'queued', runAt: now, leaseOwner: null, leaseExpiresAt: null, attemptLog },
+        { leaseOwner: job.leaseOwner, leaseExpiresAt: { $lt: now } }
+      );
+      if (moved) log.warn(`ai-assets: job ${job.id} lost its worker; ${exhausted ? 'marked failed' : 'requeued'}`);
+    }
+  }
+
+  async function settle(job: Job, error: unknown, signal: AbortSignal): Promise<void> {
+    if (signal.reason === LEASE_LOST || options.isLeaseLost?.(error)) return;
+    const now = new Date();
+    const startedAt = new Date(job.startedAt ?? now).toISOString();
+    if (signal.reason === SHUTDOWN) {
+      // Not the job's fault: give the attempt back and let the next process pick it up.
+      await store.updateHeld(job.id, owner, {
+        status: 'queued',
+        attempts: Math.max(0, job.attempts - 1),
+        runAt: now,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        attemptLog: store.appendAttempt(job, { attempt: job.attempts, startedAt, finishedAt: now.toISOString(), outcome: 'released' }),
+      });
+      return;
+    }
+    const decision = decideFailure(error, job.attempts, job.maxAttempts, { baseMs: config.backoffBaseMs, maxMs: config.maxBackoffMs }, now);
+    const attemptLog = store.appendAttempt(job, {
+      attempt: job.attempts,
+      startedAt,
+      finishedAt: now.toISOString(),
+      outcome: decision.retryAt ? 'retry' : 'failed',
+      errorCode: decision.code,
+      errorMessage: decision.message,
+      retryable: decision.retryable,
+      nextRunAt: decision.retryAt?.toISOString(),
+    });
+    const common = { errorCode: decision.code, errorMessage: decision.message, errorRetryable: decision.retryable, leaseOwner: null, leaseExpiresAt: null, attemptLog };
+    await store.updateHeld(
+      job.id,
+      owner,
+      decision.retryAt ? { ...common, status: 'queued', runAt: decision.retryAt } : { ...common, status: 'failed', finishedAt: now }
+    );
+    log.warn(`ai-assets: job ${job.id} attempt ${job.attempts} failed (${decision.code}): ${decision.message}${decision.retryAt ? ` Retrying at ${decision.retryAt.toISOString()}.` : ''}`);
+  }
+
+  function start(job: Job): void {
+    const controller = new AbortController();
+    const done = (async () => {
+      try {
+        await execute(job, owner, controller.signal);
+      } catch (error) {
+        try {
+          await settle(job, error, controller.signal);
+        } catch (settleError) {
+          log.error(`ai-assets: could not record the outcome of job ${job.id}: ${(settleError as Error).message}`);
+        }
+      } finally {
+        inFlight.delete(job.id);
+        wake?.();
+      }
+    })();
+    inFlight.set(job.id, { job, controller, done });
+  }
+
+  async function tick(): Promise<void> {
+    await recoverExpiredLeases();
+    while (running && inFlight.size < config.concurrency) {
+      const job = await store.claimNext(owner, config.leaseMs);
+      if (!job) break;
+      start(job);
+    }
+  }
+
+  async function heartbeat(): Promise<void> {
+    const lost = await store.heartbeat([...inFlight.keys()], owner, config.leaseMs);
+    for (const id of lost) inFlight.get(id)?.controller.abort(LEASE_LOST);
+  }
+
+  return {
+    owner,
+    inFlightCount: () => inFlight.size,
+
+    start(): void {
+      if (running) return;
+      running = true;
+      heartbeatTimer = setInterval(() => {
+        heartbeat().catch((error) => log.error(`ai-assets: heartbeat failed: ${(error as Error).message}`));
+      }, Math.max(250, Math.floor(config.leaseMs / 3)));
+      heartbeatTimer.unref();
+      loopDone = (async () => {
+        while (running) {
+          try {
+            await tick();
+          } catch (error) {
+            log.error(`ai-assets: worker tick failed: ${(error as Error).message}`);
+          }
+          if (running) await sleep(config.pollIntervalMs);
+        }
+      })();
+    },
+
+    /** Look for work now instead of at the next poll (called after an enqueue in this process). */
+    kick(): void {
+      wake?.();
+    },
+
+    /** Stops claiming, aborts in-flight calls and waits for their jobs to be released. */
+    async stop(): Promise<void> {
+      if (!running) return;
+      running = false;
+      if (heartbeatTimer) clearInterval(heartbeatTimer);
+      wake?.();
+      await loopDone;
+      for (const { controller } of inFlight.values()) controller.abort(SHUTDOWN);
+      await Promise.allSettled([...inFlight.values()].map((entry) => entry.done));
+    },
+  };
+}
+
+export type Worker = ReturnType<typeof createWorker>;

@@ -1,0 +1,88 @@
+/** What the admin sees of a job: plain data, thumbnails, readable error; never a secret. */
+import type { Job } from '../queue/types';
+import type { LibraryFile } from '../media/library';
+
+export interface JobView {
+  id: number;
+  rule: string;
+  contentType: string;
+  documentId: string;
+  locale: string | null;
+  trigger: string;
+  operation: string;
+  provider: string;
+  model: string | null;
+  status: string;
+  review: boolean;
+  prompt: string;
+  revisedPrompt: string | null;
+  params: Record<string, unknown> | null;
+  output: Record<string, unknown> | null;
+  targetField: string;
+  altText: string | null;
+  caption: string | null;
+  folder: string | null;
+  attempts: number;
+  maxAttempts: number;
+  nextRunAt: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+  providerRequestId: string | null;
+  usage: Record<string, unknown> | null;
+  costUsd: number | null;
+  error: { code: string; message: string; retryable: boolean } | null;
+  attemptLog: NonNullable<Job['attemptLog']>;
+  result: (NonNullable<Job['result']> & { thumbnailUrl: string }) | null;
+  attachedField: string | null;
+  attachedAt: string | null;
+  parentJobId: number | null;
+  entryTitle: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const iso = (value: string | Date | null | undefined): string | null => (value ? new Date(value).toISOString() : null);
+
+export function toJobView(job: Job, file?: LibraryFile | null): JobView {
+  const thumbnailUrl = file?.formats?.thumbnail?.url ?? file?.url ?? job.result?.url ?? null;
+  return {
+    id: job.id,
+    rule: job.rule,
+    contentType: job.contentType,
+    documentId: job.targetDocumentId,
+    locale: job.targetLocale ?? null,
+    trigger: job.trigger,
+    operation: job.operation,
+    provider: job.provider,
+    model: job.model ?? null,
+    status: job.status,
+    review: Boolean(job.review),
+    prompt: job.prompt,
+    revisedPrompt: job.revisedPrompt ?? null,
+    params: job.params ?? null,
+    output: job.output ?? null,
+    targetField: job.targetField,
+    altText: job.altText ?? null,
+    caption: job.caption ?? null,
+    folder: job.folder ?? null,
+    attempts: job.attempts,
+    maxAttempts: job.maxAttempts,
+    nextRunAt: job.status === 'queued' ? iso(job.runAt) : null,
+    startedAt: iso(job.startedAt),
+    finishedAt: iso(job.finishedAt),
+    durationMs: job.durationMs ?? null,
+    providerRequestId: job.providerRequestId ?? null,
+    usage: job.usage ?? null,
+    costUsd: job.costUsd === null || job.costUsd === undefined ? null : Number(job.costUsd),
+    error: job.errorCode ? { code: job.errorCode, message: job.errorMessage ?? '', retryable: Boolean(job.errorRetryable) } : null,
+    attemptLog: job.attemptLog ?? [],
+    result: job.result ? { ...job.result, url: file?.url ?? job.result.url, thumbnailUrl: thumbnailUrl as string } : null,
+    attachedField: job.attachedField ?? null,
+    attachedAt: iso(job.attachedAt),
+    parentJobId: job.parentJobId ?? null,
+    entryTitle: job.entryTitle ?? null,
+    createdAt: iso(job.createdAt) as string,
+    updatedAt: iso(job.updatedAt) as string,
+  };
+}

@@ -1,0 +1,236 @@
+/**
+ * Everything done to jobs from outside the worker: enqueue with dedupe, manual runs and dry runs,
+ * and the editor actions (approve, reject, cancel, retry, regenerate, edit). State changes are
+ * compare-and-set, so an action racing the worker either wins cleanly or answers 409.
+ */
+import type { Core } from '@strapi/strapi';
+import { findRule } from '../rules/match';
+import { sha256 } from '../queue/hash';
+import type { JobStatus } from '../queue/statuses';
+import type { Job, JobTrigger, NewJob } from '../queue/types';
+import type { ListFilters } from '../queue/job-store';
+import { getService } from '../utils/get-service';
+import { PlanError, type PlanRequest } from './planner';
+import { toJobView, type JobView } from './job-view';
+import { schemaOf } from '../rules/content-schema';
+
+/** A state change that is not allowed now (HTTP 409). */
+export class JobStateError extends Error {}
+
+export interface EnqueueResult {
+  job: Job;
+  deduplicated: boolean;
+}
+
+export const createJobService = ({ strapi }: { strapi: Core.Strapi }) => {
+  const store = () => getService(strapi, 'queue').store;
+  const config = () => getService(strapi, 'config').get();
+  // Serializes dedupe check + insert per hash within this process (see README on multi-instance dedupe).
+  const pendingByHash = new Map<string, Promise<EnqueueResult>>();
+
+  async function mustFind(id: number): Promise<Job> {
+    const job = await store().findById(id);
+    if (!job) throw new PlanError(`Job ${id} does not exist.`, 404);
+    return job;
+  }
+
+  function mustRule(ruleId: string) {
+    const rule = findRule(config(), ruleId);
+    if (!rule) throw new PlanError(`Rule "${ruleId}" is not configured.`, 404);
+    return rule;
+  }
+
+  async function view(job: Job): Promise<JobView> {
+    const file = job.resultFileId ? await getService(strapi, 'library').findFile(job.resultFileId) : null;
+    return toJobView(job, file);
+  }
+
+  async function insertUnlessDuplicate(job: NewJob, force: boolean): Promise<EnqueueResult> {
+    if (!force) {
+      const duplicate = await store().findBlockingDuplicate(job.inputHash);
+      if (duplicate) return { job: duplicate, deduplicated: true };
+    }
+    const created = await store().insert(job);
+    getService(strapi, 'queue').kick();
+    return { job: created, deduplicated: false };
+  }
+
+  function enqueue(job: NewJob, force = false): Promise<EnqueueResult> {
+    const previous = pendingByHash.get(job.inputHash) ?? Promise.resolve(null);
+    const next = previous.catch(() => null).then(() => insertUnlessDuplicate(job, force));
+    pendingByHash.set(job.inputHash, next);
+    void next.finally(() => pendingByHash.get(job.inputHash) === next && pendingByHash.delete(job.inputHash)).catch(() => undefined);
+    return next;
+  }
+
+  async function planAndEnqueue(request: PlanRequest, force = false): Promise<EnqueueResult | { skipped: string }> {
+    const plan = await getService(strapi, 'planner').plan(request);
+    if (plan.kind === 'skip') return { skipped: plan.reason };
+    return enqueue(plan.job, force);
+  }
+
+  /** A child job of `parent`, reusing its rule, document and locale. */
+  async function enqueueChild(parent: Job, trigger: JobTrigger, overrides: Partial<PlanRequest>, userId?: number) {
+    const result = await planAndEnqueue(
+      {
+        rule: mustRule(parent.rule),
+        documentId: parent.targetDocumentId,
+        locale: parent.targetLocale,
+        trigger,
+        parentJobId: parent.id,
+        createdByUserId: userId ?? null,
+        ignoreOnlyIfEmpty: true,
+        ...overrides,
+      },
+      true
+    );
+    if ('skipped' in result) throw new PlanError(`Nothing to do: ${result.skipped}.`);
+    return { jobId: result.job.id, status: result.job.status };
+  }
+
+  async function transitionOrConflict(job: Job, from: JobStatus[], data: Partial<Job>, action: string): Promise<Job> {
+    if (!from.includes(job.status) || !(await store().transition(job.id, from, data))) {
+      const current = (await store().findById(job.id)) ?? job;
+      throw new JobStateError(`Cannot ${action} job ${job.id}: it is ${current.status.replace('_', ' ')}.`);
+    }
+    return (await store().findById(job.id)) as Job;
+  }
+
+  return {
+    enqueue,
+    planAndEnqueue,
+    view,
+
+    /** Manual run of a rule for one document; a dry run renders the prompt and enqueues nothing. */
+    async runRule(ruleId: string, input: { documentId: string; locale?: string | null; dryRun?: boolean; force?: boolean; userId?: number }) {
+      const rule = mustRule(ruleId);
+      const request: PlanRequest = { rule, documentId: input.documentId, locale: input.locale ?? null, trigger: 'manual', ignoreOnlyIfEmpty: true, createdByUserId: input.userId ?? null };
+      const plan = await getService(strapi, 'planner').plan(request);
+      if (plan.kind === 'skip') {
+        if (input.dryRun) return { dryRun: true, skipped: plan.reason };
+        throw new PlanError(`Nothing to do: ${plan.reason}.`);
+      }
+      if (input.dryRun) {
+        const duplicate = await store().findBlockingDuplicate(plan.job.inputHash);
+        const { prompt, altText, caption, provider, params, inputHash, operation, targetField } = plan.job;
+        return { dryRun: true, prompt, altText, caption, provider, params, inputHash, operation, target: targetField, duplicateOf: duplicate?.id ?? null };
+      }
+      const result = await enqueue(plan.job, Boolean(input.force));
+      return { jobId: result.job.id, status: result.job.status, deduplicated: result.deduplicated };
+    },
+
+    async list(filters: ListFilters, page: number, pageSize: number) {
+      const { results, pagination } = await store().list(filters, page, pageSize);
+      return { results: await Promise.all(results.map(view)), pagination };
+    },
+
+    async detail(id: number) {
+      const job = await mustFind(id);
+      const [parent, children, sourceFile] = await Promise.all([
+        job.parentJobId ? store().findById(job.parentJobId) : null,
+        store().children(job.id),
+        job.sourceFileId ? getService(strapi, 'library').findFile(job.sourceFileId) : null,
+      ]);
+      const attributes = schemaOf(strapi, job.contentType)?.attributes ?? {};
+      return {
+        ...(await view(job)),
+        parent: parent ? await view(parent) : null,
+        children: await Promise.all(children.map(view)),
+        sourceFile: sourceFile ? { id: sourceFile.id, url: sourceFile.url, width: sourceFile.width, height: sourceFile.height } : null,
+        entryMediaFields: Object.entries(attributes).filter(([, attribute]) => attribute.type === 'media').map(([name]) => name),
+      };
+    },
+
+    async approve(id: number, input: { field?: string; userId?: number }) {
+      const job = await mustFind(id);
+      const field = input.field ?? job.targetField;
+      getService(strapi, 'attacher').mediaAttribute(job.contentType, field);
+      if (job.status !== 'awaiting_review' || !job.resultFileId) {
+        throw new JobStateError(`Cannot approve job ${id}: it is ${job.status.replace('_', ' ')}.`);
+      }
+      // Claim the approval first so two editors approving at once attach only once.
+      const claimed = await transitionOrConflict(job, ['awaiting_review'], { status: 'approved', reviewedByUserId: input.userId ?? null }, 'approve');
+      try {
+        await getService(strapi, 'attacher').attach(
+          { contentType: job.contentType, documentId: job.targetDocumentId, locale: job.targetLocale, field },
+          job.resultFileId,
+          { publishToLive: config().publishAfterAttach }
+        );
+      } catch (error) {
+        await store().update(id, { status: 'awaiting_review', reviewedByUserId: null });
+        throw error;
+      }
+      return view(await store().update(claimed.id, { attachedField: field, attachedAt: new Date() }));
+    },
+
+    async reject(id: number, input: { reason?: string; userId?: number }) {
+      const job = await mustFind(id);
+      const updated = await transitionOrConflict(
+        job,
+        ['awaiting_review'],
+        { status: 'rejected', reviewedByUserId: input.userId ?? null, finishedAt: job.finishedAt ?? new Date(), errorMessage: input.reason ? `Rejected: ${input.reason}` : job.errorMessage },
+        'reject'
+      );
+      return view(updated);
+    },
+
+    async cancel(id: number) {
+      const job = await mustFind(id);
+      // The worker notices on its next heartbeat and aborts the provider call.
+      return view(await transitionOrConflict(job, ['queued', 'running'], { status: 'canceled', finishedAt: new Date(), leaseOwner: null, leaseExpiresAt: null }, 'cancel'));
+    },
+
+    async retry(id: number) {
+      const job = await mustFind(id);
+      return view(
+        await transitionOrConflict(
+          job,
+          ['failed', 'canceled'],
+          { status: 'queued', attempts: 0, runAt: new Date(), finishedAt: null, errorCode: null, errorMessage: null, errorRetryable: null },
+          'retry'
+        ).finally(() => getService(strapi, 'queue').kick())
+      );
+    },
+
+    async regenerate(id: number, input: { prompt?: string; params?: Record<string, unknown>; userId?: number }) {
+      const parent = await mustFind(id);
+      const rule = mustRule(parent.rule);
+      // A prompt override is a template too, so "{{title}} at night" works.
+      return enqueueChild(parent, 'regenerate', { promptOverride: input.prompt, paramsOverride: { ...(parent.params ?? {}), ...input.params }, sourceFileIdOverride: rule.operation === 'edit' ? parent.sourceFileId : null }, input.userId);
+    },
+
+    async edit(id: number, input: { prompt: string; source: 'result' | 'entry'; mask?: Buffer; userId?: number }) {
+      const parent = await mustFind(id);
+      let sourceFileId: number | null = parent.resultFileId;
+      if (input.source === 'entry') {
+        const entryFile = (await strapi.documents(parent.contentType as never).findOne({
+          documentId: parent.targetDocumentId,
+          ...(parent.targetLocale ? { locale: parent.targetLocale } : {}),
+          populate: [parent.targetField],
+        } as never)) as Record<string, unknown> | null;
+        const value = entryFile?.[parent.targetField];
+        sourceFileId = ((Array.isArray(value) ? value[0] : value) as { id?: number } | null)?.id ?? null;
+      }
+      if (!sourceFileId) throw new PlanError(input.source === 'entry' ? `The entry has no image in "${parent.targetField}" to edit.` : `Job ${id} has no result to edit.`);
+      return enqueueChild(
+        parent,
+        'edit',
+        { promptOverride: input.prompt, sourceFileIdOverride: sourceFileId, maskData: input.mask?.toString('base64') ?? null, maskHash: input.mask ? sha256(input.mask) : null },
+        input.userId
+      );
+    },
+
+    async stats() {
+      const counts = await store().countByStatus();
+      const since = new Date(Date.now() - 24 * 3600 * 1000);
+      const lastTenMinutes = new Date(Date.now() - 10 * 60 * 1000);
+      const [failuresLast24h, finishedLastTenMinutes] = await Promise.all([
+        store().count({ status: 'failed', finishedAt: { $gte: since } }),
+        store().count({ finishedAt: { $gte: lastTenMinutes }, status: { $in: ['succeeded', 'awaiting_review', 'approved', 'rejected'] } }),
+      ]);
+      return { counts, failuresLast24h, jobsPerMinute: Math.round((finishedLastTenMinutes / 10) * 10) / 10, inFlight: getService(strapi, 'queue').inFlightCount() };
+    },
+  };
+};
+
+export type JobService = ReturnType<typeof createJobService>;

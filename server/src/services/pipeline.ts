@@ -1,0 +1,125 @@
+/**
+ * Executes one claimed job: provider call -> sharp -> Media Library -> attach (or hold for review).
+ * The uploaded file id is checkpointed on the job before attaching, so a job resumed after a crash
+ * attaches the file it already paid for instead of calling the provider again.
+ */
+import type { Core } from '@strapi/strapi';
+import type { OutputSpec } from '../config/schema';
+import { outputSchema } from '../config/schema';
+import { resultFileName } from '../media/file-name';
+import { processImage } from '../media/process';
+import { MalformedResponseError, NonRetryableError } from '../providers/errors';
+import type { Job, JobResult } from '../queue/types';
+import { throwIfAborted } from '../utils/abort';
+import { getService } from '../utils/get-service';
+
+/** The worker lost this job (canceled by an editor, or its lease was taken over): stop quietly. */
+export class LeaseLostError extends Error {
+  constructor(jobId: number) {
+    super(`Job ${jobId} is no longer held by this worker.`);
+    this.name = 'LeaseLostError';
+  }
+}
+
+export type PipelineOutcome = 'succeeded' | 'awaiting_review';
+
+export const createPipeline = ({ strapi }: { strapi: Core.Strapi }) => {
+  const library = () => getService(strapi, 'library');
+
+  async function produceFile(job: Job, owner: string, signal: AbortSignal): Promise<number> {
+    const existing = job.resultFileId ? await library().findFile(job.resultFileId) : null;
+    if (existing) return existing.id;
+
+    const provider = getService(strapi, 'providers').get(job.provider);
+    const request = { prompt: job.prompt, params: job.params ?? {} };
+    let response;
+    if (job.operation === 'edit') {
+      const source = job.sourceFileId ? await library().findFile(job.sourceFileId) : null;
+      if (!source) throw new NonRetryableError('source_missing', 'The image to edit is no longer in the Media Library.');
+      response = await provider.edit(
+        {
+          ...request,
+          images: [{ data: await library().readFile(source), mime: source.mime, name: source.name }],
+          mask: job.maskData ? { data: Buffer.from(job.maskData, 'base64'), mime: 'image/png', name: 'mask.png' } : undefined,
+        },
+        { signal }
+      );
+    } else {
+      response = await provider.generate(request, { signal });
+    }
+    const image = response.images[0];
+    if (!image?.data?.length) throw new MalformedResponseError('The provider answered without an image.', { requestId: response.requestId });
+
+    const output: OutputSpec = outputSchema.parse(job.output ?? {});
+    const processed = await processImage(image.data, output);
+    throwIfAborted(signal);
+    const file = await library().upload({
+      data: processed.data,
+      name: resultFileName(job.rule, job.entryTitle, job.inputHash, processed.extension),
+      mime: processed.mime,
+      alternativeText: job.altText ?? undefined,
+      caption: job.caption ?? undefined,
+      folderPath: job.folder ?? undefined,
+    });
+    const result: JobResult = {
+      fileId: file.id,
+      url: file.url,
+      mime: processed.mime,
+      width: processed.width,
+      height: processed.height,
+      size: processed.size,
+      name: file.name,
+    };
+    const stillHeld = await getService(strapi, 'queue').store.updateHeld(job.id, owner, {
+      resultFileId: file.id,
+      result,
+      model: response.model ?? job.model,
+      revisedPrompt: image.revisedPrompt ?? null,
+      providerRequestId: response.requestId ?? null,
+      usage: (response.usage as Record<string, unknown>) ?? null,
+      costUsd: response.costUsd ?? null,
+    });
+    if (!stillHeld) {
+      // Canceled while we were working: don't leave an orphan in the Media Library.
+      await library().removeFile(file.id);
+      throw new LeaseLostError(job.id);
+    }
+    return file.id;
+  }
+
+  return {
+    async run(job: Job, owner: string, signal: AbortSignal): Promise<PipelineOutcome> {
+      const fileId = await produceFile(job, owner, signal);
+      const store = getService(strapi, 'queue').store;
+      const finishedAt = new Date();
+      const timing = { finishedAt, durationMs: job.startedAt ? finishedAt.getTime() - new Date(job.startedAt).getTime() : null };
+      if (job.review) {
+        if (!(await store.updateHeld(job.id, owner, { status: 'awaiting_review', leaseOwner: null, leaseExpiresAt: null, ...timing }))) {
+          throw new LeaseLostError(job.id);
+        }
+        return 'awaiting_review';
+      }
+      throwIfAborted(signal);
+      await getService(strapi, 'attacher').attach(
+        { contentType: job.contentType, documentId: job.targetDocumentId, locale: job.targetLocale, field: job.targetField },
+        fileId,
+        { publishToLive: getService(strapi, 'config').get().publishAfterAttach }
+      );
+      const done = await store.updateHeld(job.id, owner, {
+        status: 'succeeded',
+        attachedField: job.targetField,
+        attachedAt: finishedAt,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        errorCode: null,
+        errorMessage: null,
+        errorRetryable: null,
+        ...timing,
+      });
+      if (!done) throw new LeaseLostError(job.id);
+      return 'succeeded';
+    },
+  };
+};
+
+export type Pipeline = ReturnType<typeof createPipeline>;

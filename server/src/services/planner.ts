@@ -1,0 +1,147 @@
+/**
+ * Turns (rule, document, locale) into a job plan: loads the entry, applies the rule's filters, renders the
+ * templates, validates params with the provider's schema and computes the dedupe hash. Calls no provider.
+ */
+import type { Core, UID } from '@strapi/strapi';
+import type { RuleConfig } from '../config/schema';
+import { entryLabel, isLocalized, populateFor } from '../rules/content-schema';
+import { ruleAppliesToLocale } from '../rules/match';
+import { renderTemplate, templateFields } from '../rules/template';
+import { inputHash } from '../queue/hash';
+import { formatIssuePath } from '../config/schema';
+import type { JobTrigger, NewJob } from '../queue/types';
+import { getService } from '../utils/get-service';
+
+export interface PlanRequest {
+  rule: RuleConfig;
+  documentId: string;
+  locale: string | null;
+  trigger: JobTrigger;
+  /** Which version to read templates from: the published one for publish events, else the draft. */
+  status?: 'draft' | 'published';
+  promptOverride?: string;
+  paramsOverride?: Record<string, unknown>;
+  parentJobId?: number | null;
+  sourceFileIdOverride?: number | null;
+  maskData?: string | null;
+  maskHash?: string | null;
+  createdByUserId?: number | null;
+  /** Manual runs and regenerations ignore onlyIfEmpty. */
+  ignoreOnlyIfEmpty?: boolean;
+}
+
+export type Plan = { kind: 'job'; job: NewJob } | { kind: 'skip'; reason: string };
+
+export class PlanError extends Error {
+  constructor(
+    message: string,
+    readonly status: 400 | 404 = 400
+  ) {
+    super(message);
+  }
+}
+
+function hasFile(value: unknown): boolean {
+  return Array.isArray(value) ? value.length > 0 : Boolean(value);
+}
+
+function firstFileId(value: unknown): number | null {
+  const file = Array.isArray(value) ? value[0] : value;
+  return file && typeof file === 'object' ? ((file as { id: number }).id ?? null) : null;
+}
+
+export const createPlanner = ({ strapi }: { strapi: Core.Strapi }) => ({
+  async plan(request: PlanRequest): Promise<Plan> {
+    const { rule } = request;
+    const config = getService(strapi, 'config').get();
+    if (!ruleAppliesToLocale(rule, request.locale)) return { kind: 'skip', reason: `locale ${request.locale} is not in the rule's locales` };
+
+    const templates = [rule.prompt, request.promptOverride, rule.altText, rule.caption].filter((value): value is string => Boolean(value));
+    const fields = [...new Set([...templates.flatMap(templateFields), rule.target, ...(rule.source ? [rule.source] : [])])];
+    const localized = isLocalized(strapi, rule.contentType);
+    const entry = (await strapi.documents(rule.contentType as UID.ContentType).findOne({
+      documentId: request.documentId,
+      ...(localized && request.locale ? { locale: request.locale } : {}),
+      status: request.status ?? 'draft',
+      populate: populateFor(strapi, rule.contentType, fields),
+    } as never)) as Record<string, unknown> | null;
+    if (!entry) throw new PlanError(`No ${request.status ?? 'draft'} entry ${request.documentId} of ${rule.contentType}${request.locale ? ` in locale ${request.locale}` : ''}.`, 404);
+
+    if (rule.onlyIfEmpty && !request.ignoreOnlyIfEmpty && hasFile(entry[rule.target])) {
+      return { kind: 'skip', reason: `"${rule.target}" already has a file` };
+    }
+
+    const locale = localized ? ((entry.locale as string | undefined) ?? request.locale) : null;
+    const data = { ...entry, locale, documentId: request.documentId };
+    const render = (template: string | undefined) =>
+      template ? renderTemplate(template, data, { maxValueLength: config.maxTemplateValueLength }) : null;
+    const prompt = render(request.promptOverride ?? rule.prompt) as string;
+    if (!prompt) throw new PlanError(`The prompt of rule "${rule.id}" renders empty for entry ${request.documentId}.`);
+
+    const providerName = rule.provider ?? config.defaultProvider;
+    const provider = getService(strapi, 'providers').get(providerName);
+    const parsedParams = provider.paramsSchema.safeParse({ ...rule.params, ...request.paramsOverride });
+    if (!parsedParams.success) {
+      const issue = parsedParams.error.issues[0];
+      throw new PlanError(`rule "${rule.id}": params.${formatIssuePath(issue.path)}: ${issue.message}`);
+    }
+    // Keep the params as written (not with schema defaults) so the hash is stable across provider upgrades.
+    const params = { ...rule.params, ...request.paramsOverride };
+
+    let sourceFileId: number | null = null;
+    let sourceHash: string | null = null;
+    if (rule.operation === 'edit' || request.sourceFileIdOverride) {
+      sourceFileId = request.sourceFileIdOverride ?? firstFileId(entry[rule.source as string]);
+      if (!sourceFileId) return { kind: 'skip', reason: `"${rule.source}" has no image to edit` };
+      const sourceFile = await getService(strapi, 'library').findFile(sourceFileId);
+      sourceHash = sourceFile?.hash ?? null;
+    }
+    const operation = sourceFileId ? 'edit' : 'generate';
+
+    const hash = inputHash({
+      ruleId: rule.id,
+      contentType: rule.contentType,
+      documentId: request.documentId,
+      locale,
+      operation,
+      provider: providerName,
+      prompt,
+      params,
+      output: rule.output,
+      sourceFile: sourceFileId ? { id: sourceFileId, hash: sourceHash } : null,
+      parentJobId: request.parentJobId ?? null,
+      maskHash: request.maskHash ?? null,
+    });
+
+    return {
+      kind: 'job',
+      job: {
+        rule: rule.id,
+        contentType: rule.contentType,
+        targetDocumentId: request.documentId,
+        targetLocale: locale,
+        trigger: request.trigger,
+        operation,
+        provider: providerName,
+        model: provider.model ?? null,
+        prompt,
+        params,
+        output: rule.output,
+        targetField: rule.target,
+        altText: render(rule.altText),
+        caption: render(rule.caption),
+        folder: rule.folder,
+        sourceFileId,
+        maskData: request.maskData ?? null,
+        inputHash: hash,
+        review: rule.review,
+        maxAttempts: config.queue.maxAttempts,
+        parentJobId: request.parentJobId ?? null,
+        entryTitle: entryLabel(strapi, rule.contentType, entry),
+        createdByUserId: request.createdByUserId ?? null,
+      },
+    };
+  },
+});
+
+export type Planner = ReturnType<typeof createPlanner>;

@@ -1,0 +1,69 @@
+/** Read-only views of the configuration for the admin (providers never expose keys) and the provider test call. */
+import type { Core } from '@strapi/strapi';
+import sharp from 'sharp';
+import type { RuleConfig } from '../config/schema';
+import { errorCode } from '../providers/errors';
+import { readableMessage } from '../queue/failure';
+import { schemaOf } from '../rules/content-schema';
+import { getService } from '../utils/get-service';
+
+const TEST_TIMEOUT_MS = 120_000;
+
+export function toRuleView(rule: RuleConfig, defaultProvider: string) {
+  const { id, contentType, on, operation, target, source, review, onlyIfEmpty, locales, prompt, params, output, folder } = rule;
+  return { id, contentType, on, operation, provider: rule.provider ?? defaultProvider, target, source: source ?? null, review, onlyIfEmpty, locales: locales ?? null, prompt, params, output, folder };
+}
+
+export const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => ({
+  rules(contentType?: string) {
+    const config = getService(strapi, 'config').get();
+    return config.rules.filter((rule) => !contentType || rule.contentType === contentType).map((rule) => toRuleView(rule, config.defaultProvider));
+  },
+
+  contentTypes() {
+    const config = getService(strapi, 'config').get();
+    const uids = [...new Set(config.rules.map((rule) => rule.contentType))];
+    return uids.map((uid) => {
+      const schema = schemaOf(strapi, uid) as { info?: { displayName?: string }; attributes: Record<string, { type: string }> } | undefined;
+      return {
+        uid,
+        displayName: schema?.info?.displayName ?? uid,
+        mediaFields: Object.entries(schema?.attributes ?? {}).filter(([, attribute]) => attribute.type === 'media').map(([name]) => name),
+        rules: config.rules.filter((rule) => rule.contentType === uid).map((rule) => rule.id),
+      };
+    });
+  },
+
+  overview() {
+    const config = getService(strapi, 'config').get();
+    return {
+      providers: getService(strapi, 'providers')
+        .list()
+        .map((provider) => {
+          const state = provider.describe();
+          return { name: provider.name, type: provider.type, model: provider.model ?? null, configured: state.configured, problem: state.problem ?? null, capabilities: provider.capabilities };
+        }),
+      defaultProvider: config.defaultProvider,
+      rules: this.rules(),
+      queue: config.queue,
+      publishAfterAttach: config.publishAfterAttach,
+    };
+  },
+
+  /** One small real call to the provider; the image comes back as a small data URL, nothing is stored. */
+  async testProvider(name: string) {
+    const provider = getService(strapi, 'providers').find(name);
+    if (!provider) return null;
+    const started = Date.now();
+    const signal = AbortSignal.timeout(TEST_TIMEOUT_MS);
+    try {
+      const result = await provider.generate({ prompt: 'A small test image from AI Assets: a calm abstract pattern.', params: {} }, { signal });
+      const thumbnail = await sharp(result.images[0].data).resize(256, 256, { fit: 'inside' }).png().toBuffer();
+      return { ok: true, durationMs: Date.now() - started, model: result.model ?? provider.model ?? null, requestId: result.requestId ?? null, image: `data:image/png;base64,${thumbnail.toString('base64')}` };
+    } catch (error) {
+      return { ok: false, durationMs: Date.now() - started, error: { code: errorCode(error), message: readableMessage(error) } };
+    }
+  },
+});
+
+export type SettingsService = ReturnType<typeof createSettingsService>;

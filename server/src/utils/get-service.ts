@@ -1,0 +1,29 @@
+/** Typed access to this plugin's services. */
+import type { Core } from '@strapi/strapi';
+import type { ConfigService } from '../services/config';
+import type { JobService } from '../services/jobs';
+import type { Pipeline } from '../services/pipeline';
+import type { Planner } from '../services/planner';
+import type { ProvidersService } from '../services/providers';
+import type { QueueService } from '../services/queue';
+import type { SettingsService } from '../services/settings';
+import type { MediaLibrary } from '../media/library';
+import type { Attacher } from '../media/attach';
+
+export const PLUGIN_ID = 'ai-assets';
+
+interface Services {
+  config: ConfigService;
+  jobs: JobService;
+  pipeline: Pipeline;
+  planner: Planner;
+  providers: ProvidersService;
+  queue: QueueService;
+  settings: SettingsService;
+  library: MediaLibrary;
+  attacher: Attacher;
+}
+
+export function getService<Name extends keyof Services>(strapi: Core.Strapi, name: Name): Services[Name] {
+  return strapi.plugin(PLUGIN_ID).service(name) as Services[Name];
+}
