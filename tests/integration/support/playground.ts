@@ -69,11 +69,13 @@ export async function bootPlayground(options: BootOptions): Promise<TestApp> {
   };
 
   const { createStrapi } = await import('@strapi/strapi');
-  let app: Core.Strapi;
+  const app = createStrapi({ appDir: PLAYGROUND_DIR, distDir: PLAYGROUND_DIST, autoReload: false, serveAdminPanel: false } as never);
   try {
-    app = await createStrapi({ appDir: PLAYGROUND_DIR, distDir: PLAYGROUND_DIST, autoReload: false, serveAdminPanel: false } as never).load();
+    await app.load();
     await app.server.mount();
   } catch (error) {
+    // A failed boot (bad config) must not leave the database or timers open for the next test.
+    await app.destroy().catch(() => undefined);
     restoreEnv();
     throw error;
   }

@@ -1,0 +1,21 @@
+/** Bad config stops Strapi at startup with a message that names the key. */
+import { bootPlayground, newWorkDir, removeWorkDir } from './support/playground';
+import { config, coverRule } from './support/configs';
+
+describe('startup config validation', () => {
+  const workDir = newWorkDir();
+  afterAll(() => removeWorkDir(workDir));
+
+  it.each([
+    ['a target that is not a media field', config([{ ...coverRule, target: 'title' }]), 'ai-assets: rules[0].target: "title" is not a media field of api::article.article'],
+    ['an unknown content type', config([{ ...coverRule, contentType: 'api::nope.nope' }]), 'ai-assets: rules[0].contentType: "api::nope.nope" is not a content type of this app'],
+    ['a template field that does not exist', config([{ ...coverRule, prompt: 'Cover for {{headline}}' }]), 'ai-assets: rules[0].prompt: template field "headline": "headline" is not a field of api::article.article'],
+    ['an unknown provider', config([{ ...coverRule, provider: 'dall-e' }]), 'ai-assets: rules[0].provider: "dall-e" is not a configured provider'],
+    ['params the provider rejects', config([{ ...coverRule, params: { size: 'huge' } }]), 'ai-assets: rules[0].params.size: must be "auto" or "WIDTHxHEIGHT"'],
+    ['a rule id that is not kebab-case', config([{ ...coverRule, id: 'Article Cover' }]), 'ai-assets: rules[0].id: must be kebab-case'],
+    ['an unknown provider type', config([coverRule], { providers: { studio: { type: 'midjourney' } } }), 'ai-assets: providers.studio.type: unknown provider type "midjourney"'],
+    ['a queue setting out of range', config([coverRule], { queue: { concurrency: 0 } }), 'ai-assets: queue.concurrency'],
+  ])('refuses to start with %s', async (_case, badConfig, message) => {
+    await expect(bootPlayground({ config: badConfig, workDir })).rejects.toThrow(message);
+  });
+});
