@@ -9,9 +9,9 @@
 import { lookup as dnsLookup } from 'node:dns';
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import { Agent, type Dispatcher, request } from 'undici';
-import { AbortedError, InvalidRequestError, ProviderError, TimeoutError } from '../providers/errors';
+import { AbortedError, InvalidRequestError, ProviderError, RateLimitedError, ServerError, TimeoutError } from '../providers/errors';
 import { isAddressAllowed, ipLiteral } from './address';
-import { errorForFailure, errorForStatus } from './errors';
+import { errorForFailure } from './errors';
 
 const MAX_REDIRECTS = 3;
 const LABEL = 'The image host';
@@ -57,12 +57,13 @@ function checkUrl(url: URL, options: DownloadOptions): void {
   const allowedProtocols = options.allowHttp ? ['https:', 'http:'] : ['https:'];
   if (!allowedProtocols.includes(url.protocol)) throw blocked('Only https image addresses can be downloaded.', 'download_insecure_url');
   if (url.username || url.password) throw blocked('Image addresses with credentials are not allowed.', 'download_blocked_host');
-  if (!isHostAllowed(url.hostname, options.allowHosts)) {
-    throw blocked(`Downloading images from ${url.hostname} is not allowed (host not in the allowlist).`, 'download_blocked_host');
-  }
+  // Private addresses are refused even when an allowlist entry names them.
   const literal = ipLiteral(url.hostname);
   if (literal && !isAddressAllowed(literal, options)) {
     throw blocked(`Downloading images from the private address ${literal} is not allowed.`, 'download_blocked_address');
+  }
+  if (!isHostAllowed(url.hostname, options.allowHosts)) {
+    throw blocked(`Downloading images from ${url.hostname} is not allowed (host not in the allowlist).`, 'download_blocked_host');
   }
 }
 
@@ -129,10 +130,11 @@ export async function downloadToBuffer(url: string, options: DownloadOptions): P
       }
       if (response.statusCode >= 300) {
         await response.body.dump();
-        throw errorForStatus(response.statusCode, LABEL, '', { providerCode: 'download_failed' });
+        throw downloadStatusError(response.statusCode);
       }
       const declared = Number(response.headers['content-length']);
       if (Number.isFinite(declared) && declared > options.maxBytes) {
+        response.body.on('error', () => undefined); // destroying emits an abort error nobody needs
         response.body.destroy();
         throw blocked(`The image is larger than the ${options.maxBytes} bytes allowed.`, 'download_too_large');
       }
@@ -141,7 +143,7 @@ export async function downloadToBuffer(url: string, options: DownloadOptions): P
       for await (const chunk of response.body) {
         size += (chunk as Buffer).length;
         if (size > options.maxBytes) {
-          response.body.destroy();
+          // Leaving the loop by throwing closes the stream (and the connection) for us.
           throw blocked(`The image is larger than the ${options.maxBytes} bytes allowed.`, 'download_too_large');
         }
         chunks.push(chunk as Buffer);
@@ -162,6 +164,14 @@ export async function downloadToBuffer(url: string, options: DownloadOptions): P
     options.signal?.removeEventListener('abort', onAbort);
     if (ownAgent) void ownAgent.destroy().catch(() => undefined);
   }
+}
+
+/** Server trouble is worth another attempt; a missing or forbidden file is not. */
+function downloadStatusError(status: number): ProviderError {
+  const options = { status, providerCode: 'download_failed' };
+  if (status === 429) return new RateLimitedError('The image host is rate limiting downloads; the job will retry later.', options);
+  if (status >= 500) return new ServerError(`The image host had an error (HTTP ${status}); the job will retry later.`, options);
+  return new InvalidRequestError(`The image could not be downloaded (HTTP ${status}).`, options);
 }
 
 function findProviderError(error: unknown): ProviderError | undefined {

@@ -18,7 +18,11 @@ export const limitsSchema = z
   .strict();
 export type ProviderLimits = z.infer<typeof limitsSchema>;
 
-const WINDOW_MS = 60_000;
+export interface LimiterClock {
+  now?: () => number;
+  /** Length of the per-minute window; only tests shorten it. */
+  windowMs?: number;
+}
 
 export interface ProviderLimiter {
   /** Waits for a slot and rate budget; resolves with a release function. Rejects while paused or on abort. */
@@ -29,7 +33,9 @@ export interface ProviderLimiter {
   pausedForMs(): number;
 }
 
-export function createProviderLimiter(name: string, limits: ProviderLimits = {}, now: () => number = Date.now): ProviderLimiter {
+export function createProviderLimiter(name: string, limits: ProviderLimits = {}, clock: LimiterClock = {}): ProviderLimiter {
+  const now = clock.now ?? Date.now;
+  const windowMs = clock.windowMs ?? 60_000;
   let pausedUntil = 0;
   let active = 0;
   const slotWaiters: Array<() => void> = [];
@@ -79,10 +85,10 @@ export function createProviderLimiter(name: string, limits: ProviderLimits = {},
   /** How long until a call for `images` fits in both per-minute budgets (0 = now). */
   function budgetWaitMs(images: number): number {
     const current = now();
-    while (recent.length > 0 && recent[0].at <= current - WINDOW_MS) recent.shift();
+    while (recent.length > 0 && recent[0].at <= current - windowMs) recent.shift();
     let waitMs = 0;
     if (limits.requestsPerMinute !== undefined && recent.length >= limits.requestsPerMinute) {
-      waitMs = Math.max(waitMs, recent[recent.length - limits.requestsPerMinute].at + WINDOW_MS - current);
+      waitMs = Math.max(waitMs, recent[recent.length - limits.requestsPerMinute].at + windowMs - current);
     }
     if (limits.imagesPerMinute !== undefined) {
       // A call asking for more than the whole budget still runs once the window is empty.
@@ -91,7 +97,7 @@ export function createProviderLimiter(name: string, limits: ProviderLimits = {},
       for (const entry of recent) {
         if (used + needed <= limits.imagesPerMinute) break;
         used -= entry.images;
-        waitMs = Math.max(waitMs, entry.at + WINDOW_MS - current);
+        waitMs = Math.max(waitMs, entry.at + windowMs - current);
       }
     }
     return waitMs;

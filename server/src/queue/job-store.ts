@@ -76,8 +76,11 @@ export const createJobStore = ({ strapi }: { strapi: Core.Strapi }) => {
       })) as Job;
     },
 
-    /** Atomically takes the next due job and leases it to `owner`; null when nothing is due. */
-    async claimNext(owner: string, leaseMs: number): Promise<Job | null> {
+    /**
+     * Atomically takes the next due job and leases it under `leaseToken` (unique per claim, so a stale
+     * execution of an earlier claim of the same job can never write over a newer one); null when nothing is due.
+     */
+    async claimNext(leaseToken: string, leaseMs: number): Promise<Job | null> {
       const now = new Date();
       for (const candidate of await claimCandidates(now, 5)) {
         const claimed = await compareAndSet(
@@ -85,7 +88,7 @@ export const createJobStore = ({ strapi }: { strapi: Core.Strapi }) => {
           {
             status: 'running',
             attempts: candidate.attempts + 1,
-            leaseOwner: owner,
+            leaseOwner: leaseToken,
             leaseExpiresAt: new Date(now.getTime() + leaseMs),
             startedAt: now,
           }
@@ -95,19 +98,14 @@ export const createJobStore = ({ strapi }: { strapi: Core.Strapi }) => {
       return null;
     },
 
-    /** Extends the leases this worker holds; returns the ids it no longer holds (canceled, stolen). */
-    async heartbeat(ids: number[], owner: string, leaseMs: number): Promise<number[]> {
-      if (ids.length === 0) return [];
-      await query().updateMany({
-        where: { id: { $in: ids }, status: 'running', leaseOwner: owner },
-        data: { leaseExpiresAt: new Date(Date.now() + leaseMs) },
-      });
-      const held = (await query().findMany({
-        select: ['id'],
-        where: { id: { $in: ids }, status: 'running', leaseOwner: owner },
-      })) as Array<{ id: number }>;
-      const heldIds = new Set(held.map((row) => row.id));
-      return ids.filter((id) => !heldIds.has(id));
+    /** Extends the given leases; returns the lease tokens no longer held (job canceled, or lease taken over). */
+    async heartbeat(leases: Array<{ id: number; leaseOwner: string }>, leaseMs: number): Promise<string[]> {
+      if (leases.length === 0) return [];
+      const held = { status: 'running', $or: leases.map(({ id, leaseOwner }) => ({ id, leaseOwner })) };
+      await query().updateMany({ where: held, data: { leaseExpiresAt: new Date(Date.now() + leaseMs) } });
+      const rows = (await query().findMany({ select: ['leaseOwner'], where: held })) as Array<{ leaseOwner: string }>;
+      const stillHeld = new Set(rows.map((row) => row.leaseOwner));
+      return leases.map((lease) => lease.leaseOwner).filter((token) => !stillHeld.has(token));
     },
 
     /** Running jobs whose lease expired: their worker died. */
@@ -118,9 +116,9 @@ export const createJobStore = ({ strapi }: { strapi: Core.Strapi }) => {
       })) as Job[];
     },
 
-    /** Writes `data` only while `owner` still holds the running job. */
-    async updateHeld(id: number, owner: string, data: Partial<Job>): Promise<boolean> {
-      return compareAndSet({ id, status: 'running', leaseOwner: owner }, data);
+    /** Writes `data` only while the claim `leaseToken` still holds the running job. */
+    async updateHeld(id: number, leaseToken: string, data: Partial<Job>): Promise<boolean> {
+      return compareAndSet({ id, status: 'running', leaseOwner: leaseToken }, data);
     },
 
     /** Moves a job from one of `from` to new data; false when someone else changed it first. */

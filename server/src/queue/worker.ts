@@ -9,7 +9,8 @@ import { decideFailure } from './failure';
 import type { JobStore } from './job-store';
 import type { Job } from './types';
 
-export type ExecuteJob = (job: Job, owner: string, signal: AbortSignal) => Promise<unknown>;
+/** Runs a claimed job; `leaseToken` identifies this claim for every write the execution makes. */
+export type ExecuteJob = (job: Job, leaseToken: string, signal: AbortSignal) => Promise<unknown>;
 
 interface Logger {
   info(message: string): void;
@@ -24,6 +25,7 @@ const LEASE_LOST = 'ai-assets:lease-lost';
 
 interface InFlight {
   job: Job;
+  leaseToken: string;
   controller: AbortController;
   done: Promise<void>;
 }
@@ -31,7 +33,9 @@ interface InFlight {
 export function createWorker(options: { store: JobStore; config: QueueConfig; execute: ExecuteJob; log: Logger; isLeaseLost?: (error: unknown) => boolean }) {
   const { store, config, execute, log } = options;
   const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  const inFlight = new Map<number, InFlight>();
+  let claims = 0;
+  // Keyed by lease token, not job id: a retried job can be claimed again while a stale execution winds down.
+  const inFlight = new Map<string, InFlight>();
   let running = false;
   let loopDone: Promise<void> = Promise.resolve();
   let wake: (() => void) | null = null;
@@ -76,13 +80,13 @@ export function createWorker(options: { store: JobStore; config: QueueConfig; ex
     }
   }
 
-  async function settle(job: Job, error: unknown, signal: AbortSignal): Promise<void> {
+  async function settle(job: Job, leaseToken: string, error: unknown, signal: AbortSignal): Promise<void> {
     if (signal.reason === LEASE_LOST || options.isLeaseLost?.(error)) return;
     const now = new Date();
     const startedAt = new Date(job.startedAt ?? now).toISOString();
     if (signal.reason === SHUTDOWN) {
       // Not the job's fault: give the attempt back and let the next process pick it up.
-      await store.updateHeld(job.id, owner, {
+      await store.updateHeld(job.id, leaseToken, {
         status: 'queued',
         attempts: Math.max(0, job.attempts - 1),
         runAt: now,
@@ -106,43 +110,45 @@ export function createWorker(options: { store: JobStore; config: QueueConfig; ex
     const common = { errorCode: decision.code, errorMessage: decision.message, errorRetryable: decision.retryable, leaseOwner: null, leaseExpiresAt: null, attemptLog };
     await store.updateHeld(
       job.id,
-      owner,
+      leaseToken,
       decision.retryAt ? { ...common, status: 'queued', runAt: decision.retryAt } : { ...common, status: 'failed', finishedAt: now }
     );
     log.warn(`ai-assets: job ${job.id} attempt ${job.attempts} failed (${decision.code}): ${decision.message}${decision.retryAt ? ` Retrying at ${decision.retryAt.toISOString()}.` : ''}`);
   }
 
   function start(job: Job): void {
+    const leaseToken = job.leaseOwner as string;
     const controller = new AbortController();
     const done = (async () => {
       try {
-        await execute(job, owner, controller.signal);
+        await execute(job, leaseToken, controller.signal);
       } catch (error) {
         try {
-          await settle(job, error, controller.signal);
+          await settle(job, leaseToken, error, controller.signal);
         } catch (settleError) {
           log.error(`ai-assets: could not record the outcome of job ${job.id}: ${(settleError as Error).message}`);
         }
       } finally {
-        inFlight.delete(job.id);
+        inFlight.delete(leaseToken);
         wake?.();
       }
     })();
-    inFlight.set(job.id, { job, controller, done });
+    inFlight.set(leaseToken, { job, leaseToken, controller, done });
   }
 
   async function tick(): Promise<void> {
     await recoverExpiredLeases();
     while (running && inFlight.size < config.concurrency) {
-      const job = await store.claimNext(owner, config.leaseMs);
+      claims += 1;
+      const job = await store.claimNext(`${owner}:${claims}`, config.leaseMs);
       if (!job) break;
       start(job);
     }
   }
 
   async function heartbeat(): Promise<void> {
-    const lost = await store.heartbeat([...inFlight.keys()], owner, config.leaseMs);
-    for (const id of lost) inFlight.get(id)?.controller.abort(LEASE_LOST);
+    const leases = [...inFlight.values()].map(({ job, leaseToken }) => ({ id: job.id, leaseOwner: leaseToken }));
+    for (const token of await store.heartbeat(leases, config.leaseMs)) inFlight.get(token)?.controller.abort(LEASE_LOST);
   }
 
   return {

@@ -26,7 +26,7 @@ export type PipelineOutcome = 'succeeded' | 'awaiting_review';
 export const createPipeline = ({ strapi }: { strapi: Core.Strapi }) => {
   const library = () => getService(strapi, 'library');
 
-  async function produceFile(job: Job, owner: string, signal: AbortSignal): Promise<number> {
+  async function produceFile(job: Job, leaseToken: string, signal: AbortSignal): Promise<number> {
     const existing = job.resultFileId ? await library().findFile(job.resultFileId) : null;
     if (existing) return existing.id;
 
@@ -70,7 +70,7 @@ export const createPipeline = ({ strapi }: { strapi: Core.Strapi }) => {
       size: processed.size,
       name: file.name,
     };
-    const stillHeld = await getService(strapi, 'queue').store.updateHeld(job.id, owner, {
+    const stillHeld = await getService(strapi, 'queue').store.updateHeld(job.id, leaseToken, {
       resultFileId: file.id,
       result,
       model: response.model ?? job.model,
@@ -88,13 +88,13 @@ export const createPipeline = ({ strapi }: { strapi: Core.Strapi }) => {
   }
 
   return {
-    async run(job: Job, owner: string, signal: AbortSignal): Promise<PipelineOutcome> {
-      const fileId = await produceFile(job, owner, signal);
+    async run(job: Job, leaseToken: string, signal: AbortSignal): Promise<PipelineOutcome> {
+      const fileId = await produceFile(job, leaseToken, signal);
       const store = getService(strapi, 'queue').store;
       const finishedAt = new Date();
       const timing = { finishedAt, durationMs: job.startedAt ? finishedAt.getTime() - new Date(job.startedAt).getTime() : null };
       if (job.review) {
-        if (!(await store.updateHeld(job.id, owner, { status: 'awaiting_review', leaseOwner: null, leaseExpiresAt: null, ...timing }))) {
+        if (!(await store.updateHeld(job.id, leaseToken, { status: 'awaiting_review', leaseOwner: null, leaseExpiresAt: null, ...timing }))) {
           throw new LeaseLostError(job.id);
         }
         return 'awaiting_review';
@@ -105,7 +105,7 @@ export const createPipeline = ({ strapi }: { strapi: Core.Strapi }) => {
         fileId,
         { publishToLive: getService(strapi, 'config').get().publishAfterAttach }
       );
-      const done = await store.updateHeld(job.id, owner, {
+      const done = await store.updateHeld(job.id, leaseToken, {
         status: 'succeeded',
         attachedField: job.targetField,
         attachedAt: finishedAt,

@@ -19,7 +19,7 @@ export const createQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
         store,
         config,
         log: strapi.log,
-        execute: (job, owner, signal) => getService(strapi, 'pipeline').run(job, owner, signal),
+        execute: (job, leaseToken, signal) => getService(strapi, 'pipeline').run(job, leaseToken, signal),
         isLeaseLost: (error) => error instanceof LeaseLostError,
       });
       worker.start();

@@ -10,6 +10,7 @@ import { downloadToBuffer } from '../../http/download';
 import { abortableSleep } from '../../utils/abort';
 import { AuthenticationError, InvalidRequestError, isRetryable, MalformedResponseError, ProviderError, RateLimitedError, TimeoutError, UnsupportedOperationError } from '../errors';
 import type { EditRequest, GenerateRequest, ImageProvider, ProviderCallOptions, ProviderFactoryContext, ProviderResult, ProviderType } from '../types';
+import { parseParamsOrThrow } from '../common/params';
 import { errorForFailedTask, type KieRecord, readEnvelope, resultUrlsOf } from './api';
 import { type KieOptions, kieOptionsSchema, type KieParams, kieParamsSchema } from './schema';
 
@@ -20,12 +21,7 @@ export type { KieCallbackInput, KieCallbackVerdict } from './callback';
 const MAX_POLL_FAILURES = 3;
 const FORMAT_MIME: Record<string, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
 
-function parseParams(raw: Record<string, unknown>): KieParams {
-  const parsed = kieParamsSchema.safeParse(raw ?? {});
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new InvalidRequestError(`Invalid image settings: ${issue.path.join('.') || 'params'} ${issue.message}.`, { providerCode: 'invalid_params' });
-}
+const parseParams = (raw: Record<string, unknown>): KieParams => parseParamsOrThrow(kieParamsSchema, raw);
 
 function createKieProvider(name: string, config: KieOptions, log: ProviderFactoryContext['log']): ImageProvider {
   const secrets = [config.apiKey];

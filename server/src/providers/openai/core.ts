@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { describeExchange, type HttpClient, type HttpResponse } from '../../http/client';
 import { AuthenticationError, InvalidRequestError, MalformedResponseError } from '../errors';
 import type { EditRequest, GeneratedImage, GenerateRequest, ImageProvider, ProviderCallOptions, ProviderFactoryContext, ProviderResult } from '../types';
+import { parseParamsOrThrow } from '../common/params';
 import { mapOpenAIError } from './errors';
 import { prepareMask, prepareSourceImage } from './images';
 import { createOpenAIParamsSchema, FIXED_SIZES, hasFlexibleSizes, type OpenAIParams } from './params';
@@ -82,12 +83,7 @@ export function createOpenAICompatibleProvider(target: OpenAICompatibleTarget): 
   const paramsSchema = createOpenAIParamsSchema(target.model);
   const flexible = hasFlexibleSizes(target.model);
 
-  function parseParams(raw: Record<string, unknown>): OpenAIParams {
-    const parsed = paramsSchema.safeParse(raw ?? {});
-    if (parsed.success) return parsed.data;
-    const issue = parsed.error.issues[0];
-    throw new InvalidRequestError(`Invalid image settings: ${issue.path.join('.') || 'params'} ${issue.message}.`, { providerCode: 'invalid_params' });
-  }
+  const parseParams = (raw: Record<string, unknown>): OpenAIParams => parseParamsOrThrow(paramsSchema, raw);
 
   function requireKey(): void {
     if (!target.apiKey) throw new AuthenticationError(`${http.label} API key missing: set it in the plugin configuration.`, { providerCode: 'api_key_missing' });
