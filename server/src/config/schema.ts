@@ -109,13 +109,22 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * One `path: reason` line per zod issue. Unknown keys get a line each, at the key's own path
+ * (`params.style: unknown key`), instead of zod's "Unrecognized key" on the parent.
+ */
+export function describeIssues(issues: ReadonlyArray<z.core.$ZodIssue>, prefix: ReadonlyArray<PropertyKey> = []): string[] {
+  return issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => `${formatIssuePath([...prefix, ...issue.path, key])}: unknown key`);
+    }
+    const path = formatIssuePath([...prefix, ...issue.path]);
+    return [path ? `${path}: ${issue.message}` : issue.message];
+  });
+}
+
 export function configErrorFromZod(error: z.ZodError, prefix: ReadonlyArray<PropertyKey> = []): ConfigError {
-  return new ConfigError(
-    error.issues.map((issue) => {
-      const path = formatIssuePath([...prefix, ...issue.path]);
-      return path ? `${path}: ${issue.message}` : issue.message;
-    })
-  );
+  return new ConfigError(describeIssues(error.issues, prefix));
 }
 
 export function parsePluginConfig(input: unknown): PluginConfig {

@@ -4,7 +4,7 @@
  * listing every problem, so Strapi stops with messages that name the key.
  */
 import type { Core } from '@strapi/strapi';
-import { formatIssuePath, ConfigError, type PluginConfig } from './schema';
+import { ConfigError, describeIssues, type PluginConfig } from './schema';
 import { schemaOf, templatePathProblem } from '../rules/content-schema';
 import { templateFields } from '../rules/template';
 import type { ProviderRegistry } from '../providers/registry';
@@ -47,7 +47,7 @@ export function validateAgainstSchemas(strapi: Core.Strapi, config: PluginConfig
     if (rule.operation === 'generate' && !provider.capabilities.generate) problems.push(`${at}.operation: provider "${providerName}" cannot generate images`);
     const parsed = provider.paramsSchema.safeParse(rule.params);
     if (!parsed.success) {
-      for (const issue of parsed.error.issues) problems.push(`${at}.params.${formatIssuePath(issue.path) || '(root)'}: ${issue.message}`);
+      problems.push(...describeIssues(parsed.error.issues, ['rules', index, 'params']));
     }
   });
   if (problems.length) throw new ConfigError(problems);

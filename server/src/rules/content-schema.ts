@@ -23,13 +23,15 @@ export function templatePathProblem(strapi: Core.Strapi, uid: string, path: stri
   if (BUILTIN_VARIABLES.has(path)) return null;
   let schema = schemaOf(strapi, uid);
   let schemaUid = uid;
-  for (const segment of path.split('.')) {
+  const segments = path.split('.');
+  for (const [index, segment] of segments.entries()) {
     if (!schema) return `template field "${path}" cannot be resolved`;
-    if (SYSTEM_FIELDS.has(segment)) return null;
+    const isLast = index === segments.length - 1;
+    if (SYSTEM_FIELDS.has(segment)) return isLast ? null : `template field "${path}": "${segment}" has no fields`;
     const attribute = schema.attributes[segment];
     if (!attribute) return `template field "${path}": "${segment}" is not a field of ${schemaUid}`;
     const next = nextSchemaUid(attribute);
-    if (!next) return null;
+    if (!next) return isLast ? null : `template field "${path}": "${segment}" is a ${attribute.type} field and has no fields`;
     schemaUid = next;
     schema = schemaOf(strapi, next);
   }

@@ -54,7 +54,9 @@ export interface RenderOptions {
 
 export function cleanValue(value: unknown, maxValueLength: number): string {
   const text = toPlainText(value).replace(/\s+/g, ' ').trim();
-  return text.length > maxValueLength ? `${text.slice(0, maxValueLength - 1).trimEnd()}…` : text;
+  // Count code points, not UTF-16 units, so a cut never splits an emoji into a lone surrogate.
+  const characters = Array.from(text);
+  return characters.length > maxValueLength ? `${characters.slice(0, maxValueLength - 1).join('').trimEnd()}…` : text;
 }
 
 /** Renders a template against an entry. Missing values render as empty text; the result is trimmed. */

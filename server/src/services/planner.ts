@@ -8,7 +8,7 @@ import { entryLabel, isLocalized, populateFor } from '../rules/content-schema';
 import { ruleAppliesToLocale } from '../rules/match';
 import { renderTemplate, templateFields } from '../rules/template';
 import { inputHash } from '../queue/hash';
-import { formatIssuePath } from '../config/schema';
+import { describeIssues } from '../config/schema';
 import type { JobTrigger, NewJob } from '../queue/types';
 import { getService } from '../utils/get-service';
 
@@ -82,8 +82,7 @@ export const createPlanner = ({ strapi }: { strapi: Core.Strapi }) => ({
     const provider = getService(strapi, 'providers').get(providerName);
     const parsedParams = provider.paramsSchema.safeParse({ ...rule.params, ...request.paramsOverride });
     if (!parsedParams.success) {
-      const issue = parsedParams.error.issues[0];
-      throw new PlanError(`rule "${rule.id}": params.${formatIssuePath(issue.path)}: ${issue.message}`);
+      throw new PlanError(`rule "${rule.id}": ${describeIssues(parsedParams.error.issues, ['params']).join('; ')}`);
     }
     // Keep the params as written (not with schema defaults) so the hash is stable across provider upgrades.
     const params = { ...rule.params, ...request.paramsOverride };

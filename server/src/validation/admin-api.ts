@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { errors } from '@strapi/utils';
 import { JOB_STATUSES } from '../queue/statuses';
-import { formatIssuePath } from '../config/schema';
+import { describeIssues } from '../config/schema';
 
 const idParam = z.coerce.number().int().positive();
 const documentId = z.string().min(1).max(64);
@@ -58,9 +58,6 @@ export const schemas = {
 export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unknown, where: string): z.infer<Schema> {
   const result = schema.safeParse(input ?? {});
   if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => {
-    const path = formatIssuePath(issue.path);
-    return path ? `${where}.${path}: ${issue.message}` : `${where}: ${issue.message}`;
-  });
+  const issues = describeIssues(result.error.issues, [where]);
   throw new errors.ValidationError(issues.join('; '), { errors: result.error.issues.map((issue) => ({ path: issue.path, message: issue.message })) });
 }

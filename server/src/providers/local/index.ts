@@ -21,7 +21,8 @@ export const localParamsSchema = z
         const size = parseSize(value);
         return !size || (size.width >= 16 && size.height >= 16 && size.width <= MAX_EDGE && size.height <= MAX_EDGE);
       }, `each edge must be between 16 and ${MAX_EDGE} pixels`)
-      .default('1024x1024'),
+      // No default here: generate renders 1024x1024, edit keeps the source's size.
+      .optional(),
     seed: z.number().int().min(0).default(0),
     /** Text drawn on the image; defaults to none (use `{{title}}` in the prompt's rule to pass one). */
     title: z.string().max(300).optional(),
@@ -34,12 +35,20 @@ export const localParamsSchema = z
   })
   .strict();
 
-function resolveSize(size: string, fallback: { width: number; height: number }) {
-  return size === 'auto' ? fallback : (parseSize(size) as { width: number; height: number });
+function resolveSize(size: string | undefined, fallback: { width: number; height: number }) {
+  return !size || size === 'auto' ? fallback : (parseSize(size) as { width: number; height: number });
+}
+
+/** Params are validated when jobs are created; a bad one here is a request error, never retried. */
+function parseParams(params: Record<string, unknown>) {
+  const parsed = localParamsSchema.safeParse(params);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new InvalidRequestError(`Invalid params.${issue.path.join('.')}: ${issue.message}`);
 }
 
 async function generate(request: GenerateRequest, { signal }: ProviderCallOptions): Promise<ProviderResult> {
-  const params = localParamsSchema.parse(request.params);
+  const params = parseParams(request.params);
   await abortableSleep(params.delayMs, signal);
   const { width, height } = resolveSize(params.size, { width: 1024, height: 1024 });
   const svg = renderArtworkSvg({ width, height, prompt: request.prompt, seed: params.seed, title: params.title });
@@ -50,7 +59,7 @@ async function generate(request: GenerateRequest, { signal }: ProviderCallOption
 
 /** Deterministic edit: fit the source to size, tint it with the prompt's palette and caption it. */
 async function edit(request: EditRequest, { signal }: ProviderCallOptions): Promise<ProviderResult> {
-  const params = localParamsSchema.parse(request.params);
+  const params = parseParams(request.params);
   const source = request.images[0];
   if (!source) throw new InvalidRequestError('An edit needs a source image.');
   await abortableSleep(params.delayMs, signal);
