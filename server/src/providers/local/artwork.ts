@@ -72,7 +72,11 @@ export interface ArtworkOptions {
   title?: string;
 }
 
-export function renderArtworkSvg({ width, height, prompt, seed, title }: ArtworkOptions): string {
+/**
+ * The artwork as two SVG layers: soft background shapes (rendered small and scaled up by the caller: blurred
+ * shapes look the same and cost a fraction) and an optional crisp text layer at full size.
+ */
+export function renderArtworkLayers({ width, height, prompt, seed, title }: ArtworkOptions, backgroundScale = 1): { background: string; text: string | null } {
   const random = prng(artworkSeed(prompt, seed));
   const palette = paletteFor(random);
   const short = Math.min(width, height);
@@ -95,34 +99,34 @@ export function renderArtworkSvg({ width, height, prompt, seed, title }: Artwork
         `fill="${palette.ink}" fill-opacity="${(0.06 + random() * 0.1).toFixed(2)}" transform="rotate(${Math.round(-20 + random() * 40)} ${width / 2} ${height / 2})"/>`
     );
   }
-
-  let text = '';
-  if (title) {
-    const fontSize = Math.max(14, Math.round(short * 0.075));
-    const lines = wrapText(title, Math.max(12, Math.floor((width * 0.8) / (fontSize * 0.55))), 3);
-    const lineHeight = fontSize * 1.2;
-    const top = height - short * 0.08 - lineHeight * lines.length;
-    text =
-      `<rect x="0" y="${(top - fontSize * 0.6).toFixed(1)}" width="${width}" height="${(height - top + fontSize * 0.6).toFixed(1)}" fill="url(#fade)"/>` +
-      lines
-        .map(
-          (line, index) =>
-            `<text x="${(short * 0.07).toFixed(1)}" y="${(top + lineHeight * (index + 0.8)).toFixed(1)}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" ` +
-            `font-size="${fontSize}" font-weight="700" fill="${palette.ink}">${escapeXml(line)}</text>`
-        )
-        .join('');
-  }
-
-  return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
+  const scaledWidth = Math.max(1, Math.round(width * backgroundScale));
+  const scaledHeight = Math.max(1, Math.round(height * backgroundScale));
+  const background =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${scaledWidth}" height="${scaledHeight}" viewBox="0 0 ${width} ${height}">` +
     `<defs>` +
     `<linearGradient id="bg" gradientTransform="rotate(${angle} 0.5 0.5)"><stop offset="0" stop-color="${palette.background[0]}"/><stop offset="1" stop-color="${palette.background[1]}"/></linearGradient>` +
-    `<linearGradient id="fade" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#000" stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="0.55"/></linearGradient>` +
     `<filter id="soft" x="-50%" y="-50%" width="200%" height="200%"><feGaussianBlur stdDeviation="${(short * 0.02).toFixed(1)}"/></filter>` +
     `</defs>` +
     `<rect width="100%" height="100%" fill="url(#bg)"/>` +
     shapes.join('') +
-    text +
-    `</svg>`
-  );
+    `</svg>`;
+
+  if (!title) return { background, text: null };
+  const fontSize = Math.max(14, Math.round(short * 0.075));
+  const lines = wrapText(title, Math.max(12, Math.floor((width * 0.8) / (fontSize * 0.55))), 3);
+  const lineHeight = fontSize * 1.2;
+  const top = height - short * 0.08 - lineHeight * lines.length;
+  const text =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
+    `<defs><linearGradient id="fade" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#000" stop-opacity="0"/><stop offset="1" stop-color="#000" stop-opacity="0.55"/></linearGradient></defs>` +
+    `<rect x="0" y="${(top - fontSize * 0.6).toFixed(1)}" width="${width}" height="${(height - top + fontSize * 0.6).toFixed(1)}" fill="url(#fade)"/>` +
+    lines
+      .map(
+        (line, index) =>
+          `<text x="${(short * 0.07).toFixed(1)}" y="${(top + lineHeight * (index + 0.8)).toFixed(1)}" font-family="DejaVu Sans, Helvetica, Arial, sans-serif" ` +
+          `font-size="${fontSize}" font-weight="700" fill="${palette.ink}">${escapeXml(line)}</text>`
+      )
+      .join('') +
+    `</svg>`;
+  return { background, text };
 }

@@ -132,7 +132,9 @@ export function createOpenAICompatibleProvider(target: OpenAICompatibleTarget): 
     const model = target.bodyModel(params.model);
     if (model) form.append('model', model);
     form.append('prompt', request.prompt);
-    for (const [key, value] of Object.entries(commonFields(params))) form.append(key, String(value));
+    // `moderation` is only in the JSON edit variant's schema; the multipart form doesn't take it.
+    const { moderation: _moderation, ...fields } = commonFields(params);
+    for (const [key, value] of Object.entries(fields)) form.append(key, String(value));
     if (params.input_fidelity) form.append('input_fidelity', params.input_fidelity);
     // The official SDK's convention: `image` for one file, repeated `image[]` for several.
     const field = sources.length === 1 ? 'image' : 'image[]';

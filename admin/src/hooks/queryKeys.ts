@@ -1,0 +1,17 @@
+import { pluginId } from '../pluginId';
+import type { JobFilters } from '../types';
+
+/** One place for cache keys, so a mutation can invalidate exactly what it changed. */
+export const queryKeys = {
+  all: [pluginId] as const,
+  jobs: () => [pluginId, 'jobs'] as const,
+  jobList: (filters: JobFilters) => [pluginId, 'jobs', 'list', filters] as const,
+  job: (id: number) => [pluginId, 'jobs', 'detail', id] as const,
+  rules: (contentType?: string) => [pluginId, 'rules', contentType ?? 'all'] as const,
+  contentTypes: () => [pluginId, 'content-types'] as const,
+  settings: () => [pluginId, 'settings'] as const,
+  stats: () => [pluginId, 'stats'] as const,
+};
+
+/** Polling interval while a job that can still change on its own is on screen. */
+export const LIVE_REFRESH_MS = 2000;
