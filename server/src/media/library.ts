@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Core } from '@strapi/strapi';
 import { NonRetryableError } from '../providers/errors';
+import { downloadToBuffer } from '../http/download';
 
 const FOLDER_UID = 'plugin::upload.folder';
 const FILE_UID = 'plugin::upload.file';
@@ -101,7 +102,6 @@ export const createMediaLibrary = ({ strapi }: { strapi: Core.Strapi }) => {
         return readFile(resolved);
       }
       // Files on a cloud upload provider: fetched with the same safety caps as provider downloads.
-      const { downloadToBuffer } = await import('../http/download');
       return downloadToBuffer(file.url, { maxBytes: 50 * 1024 * 1024, timeoutMs: 60_000, allowHosts: [new URL(file.url).hostname] });
     },
   };
