@@ -25,6 +25,8 @@ export interface RecordedPart {
 }
 
 export interface RecordedRequest {
+  /** Epoch ms when the request arrived (retry-after checks). */
+  receivedAt: number;
   method: string;
   path: string;
   query: Record<string, string>;
@@ -196,6 +198,7 @@ export abstract class FakeServer<FaultName extends string> {
       headers[name] = SECRET_HEADERS.has(name) ? '<redacted>' : text;
     }
     const recorded: RecordedRequest = {
+      receivedAt: Date.now(),
       method: req.method ?? 'GET',
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),

@@ -85,7 +85,7 @@ describe('edits, regenerations and manual runs', () => {
 
     // Mask: left half transparent (edit there), right half opaque (keep).
     const mask = await sharp({ create: { width: 256, height: 256, channels: 4, background: { r: 255, g: 255, b: 255, alpha: 1 } } })
-      .composite([{ input: await sharp({ create: { width: 128, height: 256, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).png().toBuffer(), left: 0, top: 0, blend: 'dest-out' }])
+      .composite([{ input: await sharp({ create: { width: 128, height: 256, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 1 } } }).png().toBuffer(), left: 0, top: 0, blend: 'dest-out' }])
       .png()
       .toBuffer();
     const edited = await admin.post(`/ai-assets/jobs/${child.id}/edit`, { prompt: 'Add a red sail', source: 'result', mask: `data:image/png;base64,${mask.toString('base64')}` });

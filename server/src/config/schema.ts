@@ -30,6 +30,8 @@ export const ruleSchema = z
     locales: z.array(z.string().min(1)).optional(),
     operation: z.enum(['generate', 'edit']).default('generate'),
     source: z.string().min(1).optional(),
+    /** For edits: a media field holding a mask (transparent = area to change), applied to the source image. */
+    mask: z.string().min(1).optional(),
     provider: z.string().min(1).optional(),
     prompt: z.string().min(1).max(32000),
     params: z.record(z.string(), z.unknown()).default({}),
@@ -44,6 +46,9 @@ export const ruleSchema = z
   .superRefine((rule, ctx) => {
     if (rule.operation === 'edit' && !rule.source) {
       ctx.addIssue({ code: 'custom', path: ['source'], message: 'is required when operation is "edit"' });
+    }
+    if (rule.mask && rule.operation !== 'edit') {
+      ctx.addIssue({ code: 'custom', path: ['mask'], message: 'is only allowed when operation is "edit"' });
     }
     if (rule.operation === 'generate' && rule.source) {
       ctx.addIssue({ code: 'custom', path: ['source'], message: 'is only allowed when operation is "edit"' });

@@ -18,7 +18,7 @@ export function validateAgainstSchemas(strapi: Core.Strapi, config: PluginConfig
       problems.push(`${at}.contentType: "${rule.contentType}" is not a content type of this app`);
       return;
     }
-    const mediaField = (key: 'target' | 'source') => {
+    const mediaField = (key: 'target' | 'source' | 'mask') => {
       const field = rule[key];
       if (!field) return;
       const attribute = schema.attributes[field];
@@ -27,6 +27,7 @@ export function validateAgainstSchemas(strapi: Core.Strapi, config: PluginConfig
     };
     mediaField('target');
     mediaField('source');
+    mediaField('mask');
 
     for (const key of ['prompt', 'altText', 'caption'] as const) {
       const template = rule[key];
@@ -44,6 +45,7 @@ export function validateAgainstSchemas(strapi: Core.Strapi, config: PluginConfig
       return;
     }
     if (rule.operation === 'edit' && !provider.capabilities.edit) problems.push(`${at}.operation: provider "${providerName}" cannot edit images`);
+    if (rule.mask && !provider.capabilities.mask) problems.push(`${at}.mask: provider "${providerName}" does not support masks`);
     if (rule.operation === 'generate' && !provider.capabilities.generate) problems.push(`${at}.operation: provider "${providerName}" cannot generate images`);
     const parsed = provider.paramsSchema.safeParse(rule.params);
     if (!parsed.success) {

@@ -26,6 +26,8 @@ export interface HashInputs {
   /** For admin edits / regenerations: the parent job and mask identity. */
   parentJobId?: number | null;
   maskHash?: string | null;
+  /** For edit rules with a mask field: identity of the mask file. */
+  maskFile?: { id: number; hash?: string | null } | null;
 }
 
 export function inputHash(inputs: HashInputs): string {

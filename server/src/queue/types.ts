@@ -44,6 +44,8 @@ export interface Job {
   caption: string | null;
   folder: string | null;
   sourceFileId: number | null;
+  /** Mask from the rule's `mask` media field. */
+  maskFileId: number | null;
   /** Base64 PNG mask for admin edits (small; kept on the job so any instance can run it). */
   maskData: string | null;
   inputHash: string;
@@ -93,6 +95,7 @@ export type NewJob = Pick<
   | 'caption'
   | 'folder'
   | 'sourceFileId'
+  | 'maskFileId'
   | 'maskData'
   | 'inputHash'
   | 'review'

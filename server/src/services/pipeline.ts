@@ -36,11 +36,17 @@ export const createPipeline = ({ strapi }: { strapi: Core.Strapi }) => {
     if (job.operation === 'edit') {
       const source = job.sourceFileId ? await library().findFile(job.sourceFileId) : null;
       if (!source) throw new NonRetryableError('source_missing', 'The image to edit is no longer in the Media Library.');
+      const maskFile = job.maskFileId ? await library().findFile(job.maskFileId) : null;
+      const mask = job.maskData
+        ? { data: Buffer.from(job.maskData, 'base64'), mime: 'image/png', name: 'mask.png' }
+        : maskFile
+          ? { data: await library().readFile(maskFile), mime: maskFile.mime, name: maskFile.name }
+          : undefined;
       response = await provider.edit(
         {
           ...request,
           images: [{ data: await library().readFile(source), mime: source.mime, name: source.name }],
-          mask: job.maskData ? { data: Buffer.from(job.maskData, 'base64'), mime: 'image/png', name: 'mask.png' } : undefined,
+          mask,
         },
         { signal }
       );

@@ -57,7 +57,7 @@ export const createPlanner = ({ strapi }: { strapi: Core.Strapi }) => ({
     if (!ruleAppliesToLocale(rule, request.locale)) return { kind: 'skip', reason: `locale ${request.locale} is not in the rule's locales` };
 
     const templates = [rule.prompt, request.promptOverride, rule.altText, rule.caption].filter((value): value is string => Boolean(value));
-    const fields = [...new Set([...templates.flatMap(templateFields), rule.target, ...(rule.source ? [rule.source] : [])])];
+    const fields = [...new Set([...templates.flatMap(templateFields), rule.target, ...(rule.source ? [rule.source] : []), ...(rule.mask ? [rule.mask] : [])])];
     const localized = isLocalized(strapi, rule.contentType);
     const entry = (await strapi.documents(rule.contentType as UID.ContentType).findOne({
       documentId: request.documentId,
@@ -96,6 +96,9 @@ export const createPlanner = ({ strapi }: { strapi: Core.Strapi }) => ({
       sourceHash = sourceFile?.hash ?? null;
     }
     const operation = sourceFileId ? 'edit' : 'generate';
+    // A rule's mask field applies to the rule's own source only, not to admin edits of other images.
+    const maskFileId = operation === 'edit' && rule.mask && !request.sourceFileIdOverride ? firstFileId(entry[rule.mask]) : null;
+    const maskFile = maskFileId ? await getService(strapi, 'library').findFile(maskFileId) : null;
 
     const hash = inputHash({
       ruleId: rule.id,
@@ -110,6 +113,7 @@ export const createPlanner = ({ strapi }: { strapi: Core.Strapi }) => ({
       sourceFile: sourceFileId ? { id: sourceFileId, hash: sourceHash } : null,
       parentJobId: request.parentJobId ?? null,
       maskHash: request.maskHash ?? null,
+      maskFile: maskFile ? { id: maskFile.id, hash: maskFile.hash } : null,
     });
 
     return {
@@ -131,6 +135,7 @@ export const createPlanner = ({ strapi }: { strapi: Core.Strapi }) => ({
         caption: render(rule.caption),
         folder: rule.folder,
         sourceFileId,
+        maskFileId: maskFile?.id ?? null,
         maskData: request.maskData ?? null,
         inputHash: hash,
         review: rule.review,

@@ -10,8 +10,8 @@ import { getService } from '../utils/get-service';
 const TEST_TIMEOUT_MS = 120_000;
 
 export function toRuleView(rule: RuleConfig, defaultProvider: string) {
-  const { id, contentType, on, operation, target, source, review, onlyIfEmpty, locales, prompt, params, output, folder } = rule;
-  return { id, contentType, on, operation, provider: rule.provider ?? defaultProvider, target, source: source ?? null, review, onlyIfEmpty, locales: locales ?? null, prompt, params, output, folder };
+  const { id, contentType, on, operation, target, source, mask, review, onlyIfEmpty, locales, prompt, params, output, folder } = rule;
+  return { id, contentType, on, operation, provider: rule.provider ?? defaultProvider, target, source: source ?? null, mask: mask ?? null, review, onlyIfEmpty, locales: locales ?? null, prompt, params, output, folder };
 }
 
 export const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => ({

@@ -26,6 +26,15 @@ export interface BootOptions {
   env?: Record<string, string>;
 }
 
+/** A playground app created but not loaded yet, with its temp files and the env it was created under. */
+export interface PreparedApp {
+  app: Core.Strapi;
+  workDir: string;
+  dbFile: string;
+  publicDir: string;
+  restoreEnv(): void;
+}
+
 let compiled: Promise<void> | null = null;
 
 /** Compiles the playground's TypeScript (config, api) once per jest worker. */
@@ -41,7 +50,11 @@ export function newWorkDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'ai-assets-it-'));
 }
 
-export async function bootPlayground(options: BootOptions): Promise<TestApp> {
+/**
+ * Writes the plugin config and temp folders, points the playground's env vars at them and creates the app.
+ * Shared by the integration boot (no port) and the browser-test boot (admin panel on a port).
+ */
+export async function preparePlayground(options: BootOptions & { serveAdminPanel: boolean }): Promise<PreparedApp> {
   await compilePlayground();
   const workDir = options.workDir ?? newWorkDir();
   const dbFile = path.join(workDir, 'data.db');
@@ -69,12 +82,21 @@ export async function bootPlayground(options: BootOptions): Promise<TestApp> {
   };
 
   const { createStrapi } = await import('@strapi/strapi');
-  const app = createStrapi({ appDir: PLAYGROUND_DIR, distDir: PLAYGROUND_DIST, autoReload: false, serveAdminPanel: false } as never);
+  const app = createStrapi({
+    appDir: PLAYGROUND_DIR,
+    distDir: PLAYGROUND_DIST,
+    autoReload: false,
+    serveAdminPanel: options.serveAdminPanel,
+  } as never);
+  return { app, workDir, dbFile, publicDir, restoreEnv };
+}
+
+/** Runs `start` on a prepared app; a failure destroys it (no open database or timers for the next test). */
+export async function startPrepared(prepared: PreparedApp, start: (app: Core.Strapi) => Promise<void>): Promise<TestApp> {
+  const { app, workDir, dbFile, publicDir, restoreEnv } = prepared;
   try {
-    await app.load();
-    await app.server.mount();
+    await start(app);
   } catch (error) {
-    // A failed boot (bad config) must not leave the database or timers open for the next test.
     await app.destroy().catch(() => undefined);
     restoreEnv();
     throw error;
@@ -89,6 +111,14 @@ export async function bootPlayground(options: BootOptions): Promise<TestApp> {
       restoreEnv();
     },
   };
+}
+
+export async function bootPlayground(options: BootOptions): Promise<TestApp> {
+  const prepared = await preparePlayground({ ...options, serveAdminPanel: false });
+  return startPrepared(prepared, async (app) => {
+    await app.load();
+    await app.server.mount();
+  });
 }
 
 export function removeWorkDir(workDir: string): void {
