@@ -169,8 +169,8 @@ export async function downloadToBuffer(url: string, options: DownloadOptions): P
 /** Server trouble is worth another attempt; a missing or forbidden file is not. */
 function downloadStatusError(status: number): ProviderError {
   const options = { status, providerCode: 'download_failed' };
-  if (status === 429) return new RateLimitedError('The image host is rate limiting downloads; the job will retry later.', options);
-  if (status >= 500) return new ServerError(`The image host had an error (HTTP ${status}); the job will retry later.`, options);
+  if (status === 429) return new RateLimitedError('The image host is rate limiting downloads.', options);
+  if (status >= 500) return new ServerError(`The image host had an error (HTTP ${status}).`, options);
   return new InvalidRequestError(`The image could not be downloaded (HTTP ${status}).`, options);
 }
 

@@ -46,9 +46,9 @@ export function errorForStatus(status: number, label: string, detail: string, op
   if (status === 403) return new PermissionDeniedError(`${label} refused access to this model or account.${detail}`, withStatus);
   if (status === 404) return new ModelNotFoundError(`${label} could not find the model or endpoint. Check the model and URL settings.${detail}`, withStatus);
   if (status === 408) return new TimeoutError(`${label} timed out while handling the request.${detail}`, withStatus);
-  if (status === 429) return new RateLimitedError(`${label} is rate limiting requests; the job will retry later.${detail}`, withStatus);
-  if (status === 503 || status === 529) return new OverloadedError(`${label} is overloaded right now; the job will retry later.${detail}`, withStatus);
-  if (status >= 500 || status === 409) return new ServerError(`${label} had an internal error (HTTP ${status}); the job will retry later.${detail}`, withStatus);
+  if (status === 429) return new RateLimitedError(`${label} is rate limiting requests.${detail}`, withStatus);
+  if (status === 503 || status === 529) return new OverloadedError(`${label} is overloaded right now.${detail}`, withStatus);
+  if (status >= 500 || status === 409) return new ServerError(`${label} had an internal error (HTTP ${status}).${detail}`, withStatus);
   return new InvalidRequestError(`${label} rejected the request (HTTP ${status}).${detail}`, withStatus);
 }
 

@@ -38,5 +38,6 @@ export function decideFailure(
     return { ...base, message: `${readableMessage(error)} Gave up after ${attempt} attempts.`, retryAt: null };
   }
   const delay = retryDelayMs(attempt, policy, retryAfterMsOf(error), random);
-  return { ...base, message: readableMessage(error), retryAt: new Date(now.getTime() + delay) };
+  const retryAt = new Date(now.getTime() + delay);
+  return { ...base, message: `${readableMessage(error)} Will retry at ${retryAt.toISOString()} (attempt ${attempt + 1} of ${maxAttempts}).`, retryAt };
 }

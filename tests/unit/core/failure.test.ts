@@ -10,7 +10,8 @@ describe('queue/failure', () => {
   describe('decideFailure', () => {
     it.each(ERROR_CASES.filter(([, , retryable]) => retryable))('schedules a retry in the future for %s', (_name, error, _retryable, code) => {
       const decision = decideFailure(error, 1, 5, policy, now, half);
-      expect(decision).toEqual({ code, retryable: true, message: error.message, retryAt: new Date(now.getTime() + 750) });
+      const retryAt = new Date(now.getTime() + 750);
+      expect(decision).toEqual({ code, retryable: true, message: `${error.message} Will retry at ${retryAt.toISOString()} (attempt 2 of 5).`, retryAt });
     });
 
     it.each(ERROR_CASES.filter(([, , retryable]) => !retryable))('fails %s at once, saying it will not be retried', (_name, error, _retryable, code) => {
@@ -62,7 +63,8 @@ describe('queue/failure', () => {
     });
 
     it('retries a plain Error with the internal code', () => {
-      expect(decideFailure(new Error('EBUSY'), 2, 5, policy, now, half)).toEqual({ code: 'internal', retryable: true, retryAt: new Date(now.getTime() + 1500), message: 'EBUSY' });
+      const retryAt = new Date(now.getTime() + 1500);
+      expect(decideFailure(new Error('EBUSY'), 2, 5, policy, now, half)).toEqual({ code: 'internal', retryable: true, retryAt, message: `EBUSY Will retry at ${retryAt.toISOString()} (attempt 3 of 5).` });
     });
 
     it('defaults now to the current time', () => {

@@ -66,7 +66,7 @@ describe('queue/worker', () => {
         throw new ServerError('The provider failed.');
       });
       const job = await waitFor(() => store.job(1).attemptLog?.length === 1 && store.job(1), { what: 'the failed attempt' });
-      expect(job).toMatchObject({ status: 'queued', attempts: 1, errorCode: 'server_error', errorMessage: 'The provider failed.', errorRetryable: true, leaseOwner: null, leaseExpiresAt: null });
+      expect(job).toMatchObject({ status: 'queued', attempts: 1, errorCode: 'server_error', errorMessage: expect.stringMatching(/^The provider failed\. Will retry at \S+ \(attempt 2 of \d+\)\.$/), errorRetryable: true, leaseOwner: null, leaseExpiresAt: null });
       expect(new Date(job.runAt!).getTime()).toBeGreaterThanOrEqual(before + 30_000);
       expect(job.attemptLog![0]).toMatchObject({ attempt: 1, outcome: 'retry', errorCode: 'server_error', retryable: true, nextRunAt: new Date(job.runAt!).toISOString() });
     });

@@ -58,17 +58,17 @@ export function errorForKieCode(code: number, message: string, secrets: Readonly
     case 422:
       return new InvalidRequestError(`kie.ai rejected the request.${detail}`, withCode);
     case 429:
-      return new RateLimitedError(`kie.ai is rate limiting requests; the job will retry later.${detail}`, withCode);
+      return new RateLimitedError(`kie.ai is rate limiting requests.${detail}`, withCode);
     case 433:
       return new QuotaExceededError(`The kie.ai sub-key has reached its usage limit. Raise the limit, then retry the job.${detail}`, withCode);
     case 455:
-      return new OverloadedError(`kie.ai is under maintenance; the job will retry later.${detail}`, withCode);
+      return new OverloadedError(`kie.ai is under maintenance.${detail}`, withCode);
     case 501:
-      return new ServerError(`kie.ai could not generate the image; the job will retry later.${detail}`, withCode);
+      return new ServerError(`kie.ai could not generate the image.${detail}`, withCode);
     case 505:
       return new UnsupportedOperationError(`This kie.ai feature is disabled for the account.${detail}`, withCode);
     default:
-      return code >= 500 ? new ServerError(`kie.ai had an internal error; the job will retry later.${detail}`, withCode) : new InvalidRequestError(`kie.ai refused the request (code ${code}).${detail}`, withCode);
+      return code >= 500 ? new ServerError(`kie.ai had an internal error.${detail}`, withCode) : new InvalidRequestError(`kie.ai refused the request (code ${code}).${detail}`, withCode);
   }
 }
 
@@ -95,7 +95,7 @@ export function errorForFailedTask(record: KieRecord, secrets: ReadonlyArray<str
     return new ModerationBlockedError(`kie.ai's safety system blocked the image. Change the prompt or image; this is not retried.${providerMessageSuffix(message, secrets)}`, {}, { ...options, providerCode: record.failCode ? String(record.failCode) : 'fail' });
   }
   if (Number.isFinite(code) && code > 0) return errorForKieCode(code, message, secrets, options);
-  return new ServerError(`kie.ai could not generate the image; the job will retry later.${providerMessageSuffix(message, secrets)}`, { ...options, providerCode: 'fail' });
+  return new ServerError(`kie.ai could not generate the image.${providerMessageSuffix(message, secrets)}`, { ...options, providerCode: 'fail' });
 }
 
 export function resultUrlsOf(record: KieRecord): string[] {

@@ -1,0 +1,139 @@
+/**
+ * The entry side panel (prompt preview, jobs of the entry), the settings page (provider state without keys,
+ * test provider, queue counts) and the plugin in French.
+ */
+import path from 'node:path';
+import { createSuperAdmin } from '../integration/support/admin';
+import { config, coverRule } from '../integration/support/configs';
+import { adminApi, publishArticle, waitForEntryJob, type AdminApi } from './support/articles';
+import { openBrowser, type BrowserSession } from './support/browser';
+import { bootAdminServer, type AdminServer } from './support/server';
+
+const reviewRule = { ...coverRule, id: 'article-cover-review', review: true };
+const SECRET_KEY = 'sk-e2e-secret-never-shown';
+// Both OpenAI providers point at a closed local port: nothing here may leave the machine.
+const providers = {
+  studio: { type: 'local' },
+  keyed: { type: 'openai', apiKey: SECRET_KEY, baseUrl: 'http://127.0.0.1:9/v1' },
+  keyless: { type: 'openai', baseUrl: 'http://127.0.0.1:9/v1' },
+};
+const SUPER_ADMIN = 'super@example.test';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const en: Record<string, string> = require(path.resolve(__dirname, '../../admin/src/translations/en.json'));
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const fr: Record<string, string> = require(path.resolve(__dirname, '../../admin/src/translations/fr.json'));
+
+/**
+ * English plugin strings (without placeholders) that French replaces: none of them may show in the French UI.
+ * Lower-case single words ("publish", "edit") are left out: the job facts show those as raw data values.
+ */
+const englishOnly = Object.entries(en)
+  .filter(([key, value]) => !value.includes('{') && !/^[a-z_]+$/.test(value) && fr[key] !== undefined && fr[key] !== value)
+  .map(([, value]) => value);
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const englishLeftIn = (text: string) =>
+  englishOnly.filter((value) => new RegExp(`(^|[^\\p{L}])${escapeRegExp(value)}($|[^\\p{L}])`, 'u').test(text));
+
+describe('side panel, settings and French UI', () => {
+  let server: AdminServer;
+  let admin: AdminApi;
+  let browser: BrowserSession;
+  let documentId: string;
+  let jobId: number;
+
+  beforeAll(async () => {
+    server = await bootAdminServer({ config: config([reviewRule], { providers }) });
+    await createSuperAdmin(server.strapi, SUPER_ADMIN);
+    admin = await adminApi(server.strapi, SUPER_ADMIN);
+    documentId = await publishArticle(admin, 'Night Market');
+    jobId = (await waitForEntryJob(admin, documentId, ['awaiting_review'])).id;
+    browser = await openBrowser(server.baseUrl);
+    await browser.login(SUPER_ADMIN);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  afterEach(() => {
+    expect(browser.takeProblems()).toEqual([]);
+  });
+
+  it('lists the entry’s job in the edit view side panel and previews the rendered prompt of its rule', async () => {
+    const page = browser.page;
+    await browser.open(`/admin/content-manager/collection-types/api::article.article/${documentId}?plugins[i18n][locale]=en`);
+    const panel = page.getByTestId('ai-assets-side-panel');
+    await panel.waitFor();
+    await panel.locator(`[data-testid="status-badge-${jobId}"][data-status="awaiting_review"]`).waitFor();
+    await expect(panel.getByTestId(`panel-attach-${jobId}`).isVisible()).resolves.toBe(true);
+
+    await panel.getByTestId('panel-preview-article-cover-review').click();
+    const output = panel.getByTestId('preview-prompt-output');
+    await output.waitFor();
+    await expect(output.getAttribute('data-rule')).resolves.toBe('article-cover-review');
+    await expect(panel.getByTestId('preview-prompt-text').textContent()).resolves.toBe('Editorial illustration for "Night Market". About Night Market.');
+    // Same inputs as the job already made: the preview says generating again would reuse it.
+    await expect(output.textContent()).resolves.toContain(`Same inputs as job #${jobId}`);
+    await output.scrollIntoViewIfNeeded();
+    await browser.screenshot('08-side-panel-preview-prompt');
+  });
+
+  it('shows each provider’s state without ever showing a key, tests a provider, and counts the queue', async () => {
+    const page = browser.page;
+    await browser.open('/admin/settings/ai-assets');
+    await page.getByTestId('ai-assets-settings').waitFor();
+    await expect(page.getByTestId('provider-state-studio').textContent()).resolves.toBe('Configured');
+    await expect(page.getByTestId('provider-state-keyed').textContent()).resolves.toBe('Configured');
+    await expect(page.getByTestId('provider-state-keyless').textContent()).resolves.toContain('Key missing');
+    await expect(page.getByTestId('provider-row-keyless').textContent()).resolves.toContain('API key missing');
+    await page.getByTestId('rule-article-cover-review').waitFor();
+    await expect(page.getByTestId('queue-count-awaiting_review').textContent()).resolves.toBe('1');
+
+    await page.getByTestId('provider-test-studio').click();
+    const result = page.locator('[data-testid="provider-test-result-studio"][data-ok="true"]');
+    await result.waitFor({ timeout: 30_000 });
+    const image = result.locator('img');
+    await expect(image.getAttribute('src')).resolves.toMatch(/^data:image\//);
+    await page.waitForFunction((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0, await image.elementHandle());
+
+    await page.getByTestId('provider-test-keyless').click();
+    const failed = page.locator('[data-testid="provider-test-result-keyless"][data-ok="false"]');
+    await failed.waitFor({ timeout: 30_000 });
+    await expect(failed.textContent()).resolves.toMatch(/^Failed: /);
+
+    const html = await page.content();
+    expect(html).not.toContain(SECRET_KEY);
+    await browser.screenshot('09-settings-providers-queue');
+  });
+
+  it('speaks French on the queue, job and settings pages when the admin language is fr', async () => {
+    const french = await openBrowser(server.baseUrl, { locale: 'fr' });
+    try {
+      await french.login(SUPER_ADMIN);
+      const page = french.page;
+
+      await french.open('/admin/plugins/ai-assets');
+      await page.getByText(fr['jobs.subtitle']).waitFor();
+      await expect(page.getByTestId(`status-badge-${jobId}`).textContent()).resolves.toBe(fr['status.awaiting_review']);
+      expect(englishLeftIn(await page.locator('main').innerText())).toEqual([]);
+      await french.screenshot('10-fr-queue');
+
+      await french.open(`/admin/plugins/ai-assets/jobs/${jobId}`);
+      await page.getByTestId('job-detail').waitFor();
+      await expect(page.getByTestId('action-approve').textContent()).resolves.toBe(fr['actions.approve']);
+      expect(englishLeftIn(await page.locator('main').innerText())).toEqual([]);
+      await french.screenshot('11-fr-job-detail');
+
+      await french.open('/admin/settings/ai-assets');
+      await page.getByTestId('ai-assets-settings').waitFor();
+      await expect(page.getByTestId('provider-state-studio').textContent()).resolves.toBe(fr['providers.configured']);
+      expect(englishLeftIn(await page.locator('main').innerText())).toEqual([]);
+      await french.screenshot('12-fr-settings');
+
+      expect(french.takeProblems()).toEqual([]);
+    } finally {
+      await french.close();
+    }
+  });
+});
