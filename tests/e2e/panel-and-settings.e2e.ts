@@ -5,11 +5,14 @@
 import path from 'node:path';
 import { createSuperAdmin } from '../integration/support/admin';
 import { config, coverRule } from '../integration/support/configs';
-import { adminApi, publishArticle, waitForEntryJob, type AdminApi } from './support/articles';
+import { waitFor } from '../integration/support/wait';
+import { adminApi, getJob, publishArticle, waitForEntryJob, waitForJob, type AdminApi } from './support/articles';
 import { openBrowser, type BrowserSession } from './support/browser';
 import { bootAdminServer, type AdminServer } from './support/server';
 
 const reviewRule = { ...coverRule, id: 'article-cover-review', review: true };
+// Run by hand only, on the provider whose server is unreachable: its jobs fail after their attempts.
+const offlineRule = { ...coverRule, id: 'article-photo-offline', on: [], provider: 'keyed', target: 'photo', review: true };
 const SECRET_KEY = 'sk-e2e-secret-never-shown';
 // Both OpenAI providers point at a closed local port: nothing here may leave the machine.
 const providers = {
@@ -44,7 +47,7 @@ describe('side panel, settings and French UI', () => {
   let jobId: number;
 
   beforeAll(async () => {
-    server = await bootAdminServer({ config: config([reviewRule], { providers }) });
+    server = await bootAdminServer({ config: config([reviewRule, offlineRule], { providers }) });
     await createSuperAdmin(server.strapi, SUPER_ADMIN);
     admin = await adminApi(server.strapi, SUPER_ADMIN);
     documentId = await publishArticle(admin, 'Night Market');
@@ -76,7 +79,7 @@ describe('side panel, settings and French UI', () => {
     // Same inputs as the job already made: the preview says generating again would reuse it.
     await expect(output.textContent()).resolves.toContain(`Same inputs as job #${jobId}`);
     await output.scrollIntoViewIfNeeded();
-    await browser.screenshot('08-side-panel-preview-prompt');
+    await browser.screenshot('panel-01-side-panel-preview-prompt');
   });
 
   it('shows each provider’s state without ever showing a key, tests a provider, and counts the queue', async () => {
@@ -104,7 +107,33 @@ describe('side panel, settings and French UI', () => {
 
     const html = await page.content();
     expect(html).not.toContain(SECRET_KEY);
-    await browser.screenshot('09-settings-providers-queue');
+    await browser.screenshot('panel-02-settings-providers-queue');
+  });
+
+  it('explains a job that failed after all its attempts and lets the editor retry it', async () => {
+    const page = browser.page;
+    const offlineDocumentId = await publishArticle(admin, 'Lost Signal');
+    const run = await admin.post('/ai-assets/rules/article-photo-offline/run', { documentId: offlineDocumentId, locale: 'en' });
+    expect(run.status).toBe(202);
+    const failed = await waitForJob(admin, run.body.data.jobId, ['failed']);
+    expect(failed.attempts).toBe(3);
+
+    await browser.open(`/admin/plugins/ai-assets/jobs/${failed.id}`);
+    await page.locator(`[data-testid="status-badge-${failed.id}"][data-status="failed"]`).waitFor();
+    const error = page.getByTestId('job-error');
+    await expect(error.textContent()).resolves.toContain('This error will not be retried automatically.');
+    await expect(error.textContent()).resolves.not.toMatch(/ECONNREFUSED|undici|stack/i);
+    await expect(page.getByTestId('job-attempts').locator('tbody tr').count()).resolves.toBe(3);
+    await expect(page.getByTestId('action-cancel').count()).resolves.toBe(0);
+    await browser.screenshot('panel-03-failed-job');
+
+    const retried = page.waitForResponse((response) => response.url().endsWith(`/ai-assets/jobs/${failed.id}/retry`));
+    await page.getByTestId('action-retry').click();
+    const answer = await (await retried).json();
+    expect(answer.data.status).toBe('queued');
+    await page.getByText('Back in the queue').waitFor();
+    // The worker really runs it again: more attempts are logged than before the retry.
+    await waitFor(async () => ((await getJob(admin, failed.id)).attemptLog as unknown[]).length > 3, { what: 'the retried job to run again' });
   });
 
   it('speaks French on the queue, job and settings pages when the admin language is fr', async () => {
@@ -117,19 +146,19 @@ describe('side panel, settings and French UI', () => {
       await page.getByText(fr['jobs.subtitle']).waitFor();
       await expect(page.getByTestId(`status-badge-${jobId}`).textContent()).resolves.toBe(fr['status.awaiting_review']);
       expect(englishLeftIn(await page.locator('main').innerText())).toEqual([]);
-      await french.screenshot('10-fr-queue');
+      await french.screenshot('panel-04-fr-queue');
 
       await french.open(`/admin/plugins/ai-assets/jobs/${jobId}`);
       await page.getByTestId('job-detail').waitFor();
       await expect(page.getByTestId('action-approve').textContent()).resolves.toBe(fr['actions.approve']);
       expect(englishLeftIn(await page.locator('main').innerText())).toEqual([]);
-      await french.screenshot('11-fr-job-detail');
+      await french.screenshot('panel-05-fr-job-detail');
 
       await french.open('/admin/settings/ai-assets');
       await page.getByTestId('ai-assets-settings').waitFor();
       await expect(page.getByTestId('provider-state-studio').textContent()).resolves.toBe(fr['providers.configured']);
       expect(englishLeftIn(await page.locator('main').innerText())).toEqual([]);
-      await french.screenshot('12-fr-settings');
+      await french.screenshot('panel-06-fr-settings');
 
       expect(french.takeProblems()).toEqual([]);
     } finally {

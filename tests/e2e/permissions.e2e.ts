@@ -43,14 +43,14 @@ describe('an editor with only plugin::ai-assets.read', () => {
     await browser.open('/admin/plugins/ai-assets');
     await page.locator(`[data-testid="status-badge-${jobId}"][data-status="awaiting_review"]`).waitFor();
     await expect(page.locator('[data-testid^="select-job-"], [data-testid="select-all"], [data-testid="bulk-actions"]').count()).resolves.toBe(0);
-    await browser.screenshot('13-reader-queue');
+    await browser.screenshot('reader-01-queue');
 
     await page.getByTestId(`job-row-${jobId}`).click();
     await page.getByTestId('job-result-image').waitFor();
     // job-actions renders once the permissions are known: from then on it must hold no action for this editor.
     await page.getByTestId('job-actions').waitFor({ state: 'attached' });
     await expect(page.locator('[data-testid^="action-"]').count()).resolves.toBe(0);
-    await browser.screenshot('14-reader-job-without-actions');
+    await browser.screenshot('reader-02-job-without-actions');
   });
 
   it('is shown the no-permission page for the plugin settings', async () => {
@@ -58,7 +58,7 @@ describe('an editor with only plugin::ai-assets.read', () => {
     await browser.open('/admin/settings/ai-assets');
     await page.getByText("You don't have the permissions to access that content").waitFor();
     await expect(page.getByTestId('ai-assets-settings').count()).resolves.toBe(0);
-    await browser.screenshot('15-reader-settings-forbidden');
+    await browser.screenshot('reader-03-settings-forbidden');
   });
 
   it('gets 403 from POST /ai-assets/jobs/:id/approve with its own token, and the job stays held', async () => {

@@ -55,7 +55,7 @@ describe('review flow in the admin', () => {
     const thumbnail = row.locator('img');
     await expect(thumbnail.getAttribute('src')).resolves.toMatch(/\/uploads\/thumbnail_/);
     await page.waitForFunction((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0, await thumbnail.elementHandle());
-    await browser.screenshot('01-queue-awaiting-review');
+    await browser.screenshot('review-01-queue-awaiting-review');
 
     await row.click();
     await page.waitForURL(`**/admin/plugins/ai-assets/jobs/${queued.id}`);
@@ -65,7 +65,7 @@ describe('review flow in the admin', () => {
     await page.getByTestId('approve-confirm').click();
     await page.locator(`[data-testid="status-badge-${queued.id}"][data-status="approved"]`).waitFor();
     await expect(page.getByTestId('action-approve').count()).resolves.toBe(0);
-    await browser.screenshot('02-job-approved');
+    await browser.screenshot('review-02-job-approved');
 
     const approved = await getJob(admin, queued.id);
     const draft = await findArticle(server.strapi, documentId, 'draft');
@@ -78,7 +78,7 @@ describe('review flow in the admin', () => {
     await coverImage.waitFor();
     await expect(coverImage.getAttribute('src')).resolves.toContain(file.hash);
     await page.waitForFunction((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0, await coverImage.elementHandle());
-    await browser.screenshot('03-entry-cover');
+    await browser.screenshot('review-03-entry-cover');
   });
 
   it('regenerates with a changed prompt as a child job shown in the lineage of both jobs', async () => {
@@ -103,7 +103,7 @@ describe('review flow in the admin', () => {
     await page.locator(`[data-testid="status-badge-${childId}"][data-status="awaiting_review"]`).waitFor({ timeout: 30_000 });
     await expect(page.getByTestId('job-prompt').textContent()).resolves.toBe('Origami boats for Paper Boats at dawn');
     await page.getByTestId('job-result-image').waitFor();
-    await browser.screenshot('04-regenerated-child');
+    await browser.screenshot('review-04-regenerated-child');
 
     const child = await getJob(admin, childId);
     expect(child).toMatchObject({ parentJobId: parent.id, trigger: 'regenerate', params: expect.objectContaining({ size: '1024x1024' }) });
@@ -112,7 +112,7 @@ describe('review flow in the admin', () => {
     await page.getByTestId('lineage-parent').getByRole('link').click();
     await page.waitForURL(`**/admin/plugins/ai-assets/jobs/${parent.id}`);
     await page.getByTestId(`lineage-child-${childId}`).waitFor();
-    await browser.screenshot('05-parent-lineage');
+    await browser.screenshot('review-05-parent-lineage');
   });
 
   it('edits inside a mask painted with the mouse: the request carries a PNG with the strokes transparent and a child job is held for review', async () => {
@@ -141,7 +141,7 @@ describe('review flow in the admin', () => {
     await paintStroke();
     await expect(canvas.getAttribute('data-painted')).resolves.toBe('true');
     await page.getByTestId('edit-prompt').fill('Add a red sail');
-    await browser.screenshot('06-mask-painted');
+    await browser.screenshot('review-06-mask-painted');
 
     const editRequest = page.waitForRequest((request) => request.method() === 'POST' && request.url().endsWith(`/ai-assets/jobs/${parent.id}/edit`));
     await page.getByTestId('edit-confirm').click();
@@ -173,10 +173,29 @@ describe('review flow in the admin', () => {
     await page.locator(`[data-testid="status-badge-${childId}"][data-status="awaiting_review"]`).waitFor({ timeout: 30_000 });
     await page.getByTestId('job-before-image').waitFor();
     await page.getByTestId('job-result-image').waitFor();
-    await browser.screenshot('07-masked-edit-child');
+    await browser.screenshot('review-07-masked-edit-child');
 
     const child = await waitForJob(admin, childId, ['awaiting_review']);
     expect(child).toMatchObject({ parentJobId: parent.id, operation: 'edit', trigger: 'edit' });
     expect(child.result?.fileId).not.toBe(parent.result?.fileId);
+  });
+
+  it('bulk rejects a selected job: it leaves the review queue, nothing is attached, and the bulk bar goes away', async () => {
+    const page = browser.page;
+    const { documentId, job } = await articleAwaitingReview('Quiet Orchard');
+
+    await browser.open('/admin/plugins/ai-assets?status=awaiting_review');
+    await page.getByTestId(`job-row-${job.id}`).waitFor();
+    await expect(page.getByTestId('bulk-actions').count()).resolves.toBe(0);
+    await page.getByTestId(`select-job-${job.id}`).click();
+    await page.getByTestId('bulk-actions').waitFor();
+    await browser.screenshot('review-08-bulk-selected');
+    await page.getByTestId('bulk-reject').click();
+
+    await page.getByTestId(`job-row-${job.id}`).waitFor({ state: 'detached' });
+    await page.getByTestId('bulk-actions').waitFor({ state: 'detached' });
+    await expect(getJob(admin, job.id)).resolves.toMatchObject({ status: 'rejected', attachedField: null });
+    expect((await findArticle(server.strapi, documentId, 'draft'))?.cover).toBeNull();
+    await browser.screenshot('review-09-bulk-rejected');
   });
 });

@@ -1,4 +1,5 @@
+import callbacks from './callbacks';
 import jobs from './jobs';
 import settings from './settings';
 
-export default { jobs, settings };
+export default { callbacks, jobs, settings };

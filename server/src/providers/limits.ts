@@ -163,6 +163,8 @@ export function withLimits(provider: ImageProvider, limiter: ProviderLimiter): I
     model: provider.model,
     paramsSchema: provider.paramsSchema,
     describe: () => provider.describe(),
+    // Callbacks report on calls already made: never rate limited.
+    ...(provider.handleCallback ? { handleCallback: provider.handleCallback.bind(provider) } : {}),
     generate: (request: GenerateRequest, options: ProviderCallOptions) => run(provider.generate.bind(provider), request, options),
     edit: (request: EditRequest, options: ProviderCallOptions) => run(provider.edit.bind(provider), request, options),
   };

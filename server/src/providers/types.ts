@@ -87,6 +87,11 @@ export interface ImageProvider {
   readonly paramsSchema: z.ZodType<Record<string, unknown>>;
   generate(request: GenerateRequest, options: ProviderCallOptions): Promise<ProviderResult>;
   edit(request: EditRequest, options: ProviderCallOptions): Promise<ProviderResult>;
+  /**
+   * Optional webhook receiver (POST /api/ai-assets/providers/<name>/callback). Must verify the sender and be
+   * idempotent: providers repeat callbacks. Returns whether the callback was accepted.
+   */
+  handleCallback?(input: { headers: Record<string, string | string[] | undefined>; body: unknown }): { ok: true } | { ok: false; reason: string };
   /** Whether the provider can be called at all (e.g. key present); never reveals the key. */
   describe(): { configured: boolean; problem?: string };
 }

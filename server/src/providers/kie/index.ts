@@ -11,6 +11,7 @@ import { abortableSleep } from '../../utils/abort';
 import { AuthenticationError, InvalidRequestError, isRetryable, MalformedResponseError, ProviderError, RateLimitedError, TimeoutError, UnsupportedOperationError } from '../errors';
 import type { EditRequest, GenerateRequest, ImageProvider, ProviderCallOptions, ProviderFactoryContext, ProviderResult, ProviderType } from '../types';
 import { parseParamsOrThrow } from '../common/params';
+import { verifyKieCallback } from './callback';
 import { errorForFailedTask, type KieRecord, readEnvelope, resultUrlsOf } from './api';
 import { type KieOptions, kieOptionsSchema, type KieParams, kieParamsSchema } from './schema';
 
@@ -24,7 +25,19 @@ const FORMAT_MIME: Record<string, string> = { png: 'image/png', jpeg: 'image/jpe
 const parseParams = (raw: Record<string, unknown>): KieParams => parseParamsOrThrow(kieParamsSchema, raw);
 
 function createKieProvider(name: string, config: KieOptions, log: ProviderFactoryContext['log']): ImageProvider {
-  const secrets = [config.apiKey];
+  const secrets = [config.apiKey, config.webhookSecret];
+  // A verified callback wakes the poller of its task at once instead of at the next poll interval.
+  const wakeByTask = new Map<string, () => void>();
+
+  function sleepUnlessWoken(taskId: string, ms: number, signal: AbortSignal): Promise<void> {
+    const woken = new AbortController();
+    wakeByTask.set(taskId, () => woken.abort());
+    return abortableSleep(ms, AbortSignal.any([signal, woken.signal]))
+      .catch((error) => {
+        if (!woken.signal.aborted || signal.aborted) throw error;
+      })
+      .finally(() => wakeByTask.delete(taskId));
+  }
   const http: HttpClient = createHttpClient({
     baseUrl: config.baseUrl,
     label: 'kie.ai',
@@ -56,7 +69,7 @@ function createKieProvider(name: string, config: KieOptions, log: ProviderFactor
           providerCode: 'task_timeout',
         });
       }
-      await abortableSleep(Math.min(intervalMs, remaining), signal);
+      await sleepUnlessWoken(taskId, Math.min(intervalMs, remaining), signal);
       intervalMs = Math.min(config.maxPollIntervalMs, Math.round(intervalMs * 1.5));
       let record: KieRecord;
       try {
@@ -138,6 +151,22 @@ function createKieProvider(name: string, config: KieOptions, log: ProviderFactor
       const inputUrls = await Promise.all(request.images.map((image) => publicUrlFor(image, signal)));
       const input = { prompt: request.prompt, aspect_ratio: params.aspect_ratio, resolution: params.resolution, input_urls: inputUrls };
       return run(config.imageToImageModel, input, params, signal);
+    },
+    handleCallback({ headers, body }) {
+      const header = (key: string) => {
+        const value = headers[key];
+        return Array.isArray(value) ? value[0] : value;
+      };
+      const verdict = verifyKieCallback({
+        body,
+        timestamp: header('x-webhook-timestamp'),
+        signature: header('x-webhook-signature'),
+        secret: config.webhookSecret ?? '',
+      });
+      if (!verdict.ok) return verdict;
+      // Repeats and callbacks for tasks nobody waits on are fine: polling decides the result.
+      wakeByTask.get(verdict.taskId)?.();
+      return { ok: true };
     },
     describe() {
       if (!config.apiKey) return { configured: false, problem: 'API key missing' };

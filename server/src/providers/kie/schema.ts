@@ -23,6 +23,8 @@ export const kieOptionsSchema = z
     maxPollIntervalMs: z.number().int().min(1).default(15_000),
     /** Sent as callBackUrl so the host can react to completion; polling still decides the result. */
     callBackUrl: z.url({ protocol: /^https$/ }).optional(),
+    /** HMAC key kie.ai signs callbacks with; callbacks are refused (401) while it is unset. */
+    webhookSecret: apiKeyOption,
     downloadHosts: z.array(z.string().min(1)).min(1).default(DEFAULT_KIE_DOWNLOAD_HOSTS),
     downloadMaxBytes: z.number().int().min(1).default(50 * 1024 * 1024),
     downloadTimeoutMs: z.number().int().min(1).default(120_000),
