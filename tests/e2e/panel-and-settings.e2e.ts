@@ -2,7 +2,8 @@
  * The entry side panel (prompt preview, jobs of the entry), the settings page (provider state without keys,
  * test provider, queue counts) and the plugin in French.
  */
-import path from 'node:path';
+import en from '../../admin/src/translations/en.json';
+import fr from '../../admin/src/translations/fr.json';
 import { createSuperAdmin } from '../integration/support/admin';
 import { config, coverRule } from '../integration/support/configs';
 import { waitFor } from '../integration/support/wait';
@@ -22,17 +23,13 @@ const providers = {
 };
 const SUPER_ADMIN = 'super@example.test';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const en: Record<string, string> = require(path.resolve(__dirname, '../../admin/src/translations/en.json'));
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const fr: Record<string, string> = require(path.resolve(__dirname, '../../admin/src/translations/fr.json'));
-
 /**
  * English plugin strings (without placeholders) that French replaces: none of them may show in the French UI.
  * Lower-case single words ("publish", "edit") are left out: the job facts show those as raw data values.
  */
+const frenchByKey: Record<string, string> = fr;
 const englishOnly = Object.entries(en)
-  .filter(([key, value]) => !value.includes('{') && !/^[a-z_]+$/.test(value) && fr[key] !== undefined && fr[key] !== value)
+  .filter(([key, value]) => !value.includes('{') && !/^[a-z_]+$/.test(value) && frenchByKey[key] !== undefined && frenchByKey[key] !== value)
   .map(([, value]) => value);
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -132,8 +129,11 @@ describe('side panel, settings and French UI', () => {
     const answer = await (await retried).json();
     expect(answer.data.status).toBe('queued');
     await page.getByText('Back in the queue').waitFor();
-    // The worker really runs it again: more attempts are logged than before the retry.
-    await waitFor(async () => ((await getJob(admin, failed.id)).attemptLog as unknown[]).length > 3, { what: 'the retried job to run again' });
+    // The worker really runs it again (and fails again): the page follows it and lists the new attempts after the old.
+    await waitForJob(admin, failed.id, ['failed']).then((job) => expect(job.attemptLog).toHaveLength(6));
+    await waitFor(async () => (await page.getByTestId('job-attempts').locator('tbody tr').count()) === 6, { what: 'six attempt rows' });
+    await page.locator(`[data-testid="status-badge-${failed.id}"][data-status="failed"]`).waitFor();
+    await browser.screenshot('panel-04-failed-job-retried');
   });
 
   it('speaks French on the queue, job and settings pages when the admin language is fr', async () => {
@@ -146,19 +146,19 @@ describe('side panel, settings and French UI', () => {
       await page.getByText(fr['jobs.subtitle']).waitFor();
       await expect(page.getByTestId(`status-badge-${jobId}`).textContent()).resolves.toBe(fr['status.awaiting_review']);
       expect(englishLeftIn(await page.locator('main').innerText())).toEqual([]);
-      await french.screenshot('panel-04-fr-queue');
+      await french.screenshot('panel-05-fr-queue');
 
       await french.open(`/admin/plugins/ai-assets/jobs/${jobId}`);
       await page.getByTestId('job-detail').waitFor();
       await expect(page.getByTestId('action-approve').textContent()).resolves.toBe(fr['actions.approve']);
       expect(englishLeftIn(await page.locator('main').innerText())).toEqual([]);
-      await french.screenshot('panel-05-fr-job-detail');
+      await french.screenshot('panel-06-fr-job-detail');
 
       await french.open('/admin/settings/ai-assets');
       await page.getByTestId('ai-assets-settings').waitFor();
       await expect(page.getByTestId('provider-state-studio').textContent()).resolves.toBe(fr['providers.configured']);
       expect(englishLeftIn(await page.locator('main').innerText())).toEqual([]);
-      await french.screenshot('panel-06-fr-settings');
+      await french.screenshot('panel-07-fr-settings');
 
       expect(french.takeProblems()).toEqual([]);
     } finally {

@@ -126,7 +126,7 @@ describe('openai provider in a real Strapi', () => {
     expect(calls).toHaveLength(2);
     expect(calls[1].receivedAt - calls[0].receivedAt).toBeGreaterThanOrEqual(1000);
     expect(done.attempts).toBe(2);
-    expect(done.attemptLog).toEqual([expect.objectContaining({ outcome: 'retry', errorCode: 'rate_limited', retryable: true })]);
+    expect(done.attemptLog).toEqual([expect.objectContaining({ attempt: 1, outcome: 'retry', errorCode: 'rate_limited', retryable: true }), expect.objectContaining({ attempt: 2, outcome: 'succeeded' })]);
   });
 
   it.each([

@@ -2,6 +2,7 @@
  * Keys never leave the server: a fault-heavy run whose every log line, admin API answer and job row is
  * searched for the key. Also: a custom provider type registered by the host app runs like a built-in one.
  */
+import TransportStream from 'winston-transport';
 import { FakeOpenAI } from '../fakes/fake-openai';
 import { bootPlayground, removeWorkDir, type TestApp } from './support/playground';
 import { FAST_QUEUE } from './support/configs';
@@ -16,10 +17,11 @@ describe('secrets and custom providers', () => {
   let fake: FakeOpenAI;
   const logged: string[] = [];
   let logSpies: jest.SpyInstance[] = [];
+  let capture: (chunk: unknown) => void = () => undefined;
 
   beforeAll(async () => {
     // Capture every line Strapi and the plugin print, from before boot, at debug level.
-    const capture = (chunk: unknown) => void logged.push(String(chunk));
+    capture = (chunk: unknown) => void logged.push(String(chunk));
     logSpies = [
       ...(['log', 'info', 'warn', 'error', 'debug'] as const).map((method) =>
         jest.spyOn(console, method).mockImplementation((...args: unknown[]) => capture(args.map(String).join(' ')))
@@ -42,6 +44,14 @@ describe('secrets and custom providers', () => {
         queue: { ...FAST_QUEUE, maxAttempts: 2, backoffBaseMs: 50, maxBackoffMs: 200 },
       },
     });
+    // Also listen on Strapi's logger itself: console capture alone depends on how jest wires consoles.
+    class CaptureTransport extends TransportStream {
+      override log(info: Record<string | symbol, unknown>, next: () => void) {
+        capture(`${String(info.level)}: ${String(info.message)} ${JSON.stringify(info)}`);
+        next();
+      }
+    }
+    app.strapi.log.add(new CaptureTransport({ level: 'silly' }) as never);
     await createSuperAdmin(app.strapi);
   });
   afterAll(async () => {

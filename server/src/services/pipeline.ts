@@ -98,7 +98,13 @@ export const createPipeline = ({ strapi }: { strapi: Core.Strapi }) => {
       const fileId = await produceFile(job, leaseToken, signal);
       const store = getService(strapi, 'queue').store;
       const finishedAt = new Date();
-      const timing = { finishedAt, durationMs: job.startedAt ? finishedAt.getTime() - new Date(job.startedAt).getTime() : null };
+      const attemptLog = store.appendAttempt(job, {
+        attempt: job.attempts,
+        startedAt: new Date(job.startedAt ?? finishedAt).toISOString(),
+        finishedAt: finishedAt.toISOString(),
+        outcome: 'succeeded',
+      });
+      const timing = { finishedAt, durationMs: job.startedAt ? finishedAt.getTime() - new Date(job.startedAt).getTime() : null, attemptLog };
       if (job.review) {
         if (!(await store.updateHeld(job.id, leaseToken, { status: 'awaiting_review', leaseOwner: null, leaseExpiresAt: null, ...timing }))) {
           throw new LeaseLostError(job.id);

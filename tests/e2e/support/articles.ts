@@ -1,7 +1,7 @@
 /** Articles and jobs through the server's HTTP API with an admin JWT, as the admin itself would. */
 import type { Core } from '@strapi/strapi';
 import { api, login } from '../../integration/support/admin';
-import { waitFor } from '../../integration/support/wait';
+import { StopWaiting, waitFor } from '../../integration/support/wait';
 
 const ARTICLE = 'api::article.article';
 
@@ -38,14 +38,14 @@ export async function getJob(admin: AdminApi, id: number): Promise<JobView & { p
   return response.body.data;
 }
 
-/** Waits until the entry has a job in one of `statuses` (a failed job is reported with its error when the deadline passes). */
+/** Waits until the entry has a job in one of `statuses` (a failed job stops the wait at once with its error). */
 export function waitForEntryJob(admin: AdminApi, documentId: string, statuses: string[], timeoutMs = 30_000): Promise<JobView> {
   return waitFor(
     async () => {
       const response = await admin.get(`/ai-assets/jobs?documentId=${documentId}&locale=en`);
       const jobs = (response.body.results ?? []) as JobView[];
-      const failed = jobs.find((job) => job.status === 'failed');
-      if (failed) throw new Error(`job ${failed.id} failed: ${JSON.stringify(failed.error)}`);
+      const failed = statuses.includes('failed') ? undefined : jobs.find((job) => job.status === 'failed');
+      if (failed) throw new StopWaiting(`job ${failed.id} failed: ${JSON.stringify(failed.error)}`);
       return jobs.find((job) => statuses.includes(job.status)) ?? null;
     },
     { timeoutMs, intervalMs: 200, what: `a job of ${documentId} to become ${statuses.join(' or ')}` }
@@ -56,7 +56,7 @@ export function waitForJob(admin: AdminApi, id: number, statuses: string[], time
   return waitFor(
     async () => {
       const job = await getJob(admin, id);
-      if (job.status === 'failed' && !statuses.includes('failed')) throw new Error(`job ${id} failed: ${JSON.stringify(job.error)}`);
+      if (job.status === 'failed' && !statuses.includes('failed')) throw new StopWaiting(`job ${id} failed: ${JSON.stringify(job.error)}`);
       return statuses.includes(job.status) ? job : null;
     },
     { timeoutMs, intervalMs: 200, what: `job ${id} to become ${statuses.join(' or ')}` }

@@ -43,7 +43,8 @@ export async function bootAdminServer(options: BootOptions): Promise<AdminServer
   const prepared = await preparePlayground({
     ...options,
     serveAdminPanel: true,
-    env: { HOST: '127.0.0.1', PORT: String(port), ...options.env },
+    // Server warnings (e.g. a provider that is down on purpose) are expected here; the browser is what is checked.
+    env: { HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error', ...options.env },
   });
   // load() + listen() rather than start(): start() calls process.exit() on a failed boot, which would kill jest.
   const app = await startPrepared(prepared, async (strapi) => {

@@ -1,6 +1,6 @@
 /** Reading jobs and entries straight from the booted app's database. */
 import type { Core } from '@strapi/strapi';
-import { waitFor } from './wait';
+import { StopWaiting, waitFor } from './wait';
 
 const JOB_UID = 'plugin::ai-assets.job';
 
@@ -17,7 +17,7 @@ export function waitForJobStatus(strapi: Core.Strapi, id: number, statuses: stri
   return waitFor(
     async () => {
       const job = await jobById(strapi, id);
-      if (job && !statuses.includes(job.status) && job.status === 'failed') throw new Error(`job ${id} failed: ${job.errorMessage}`);
+      if (job && !statuses.includes(job.status) && job.status === 'failed') throw new StopWaiting(`job ${id} failed: ${job.errorMessage}`);
       return job && statuses.includes(job.status) ? job : null;
     },
     { timeoutMs, what: `job ${id} to become ${statuses.join(' or ')}` }

@@ -48,8 +48,9 @@ export const JobAttempts = ({ job }: { job: JobDetail }) => {
             </Tr>
           </Thead>
           <Tbody>
-            {attempts.map((attempt) => (
-              <Tr key={attempt.attempt} data-testid={`attempt-${attempt.attempt}`}>
+            {/* Keyed by position: a retried job starts counting its attempts at 1 again in the same log. */}
+            {attempts.map((attempt, index) => (
+              <Tr key={index} data-testid={`attempt-${attempt.attempt}`}>
                 <Td><Typography>{attempt.attempt}</Typography></Td>
                 <Td><Typography>{formatDateTime(intl, attempt.startedAt)}</Typography></Td>
                 <Td>
