@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { bootPlayground, removeWorkDir, type TestApp } from './support/playground';
 import { config, coverRule } from './support/configs';
 import { allJobs, createArticle, findArticle, waitForFirstJob, waitForJobStatus } from './support/jobs';
+import { waitFor } from './support/wait';
 
 const galleryRule = {
   id: 'article-gallery',
@@ -107,5 +108,25 @@ describe('publish -> attached image (local provider)', () => {
     expect(second.inputHash).not.toBe(first.inputHash);
     await waitForJobStatus(strapi, second.id, ['succeeded']);
     expect((await findArticle(strapi, article.documentId, 'draft'))?.gallery).toHaveLength(2);
+  });
+
+  it('still publishes when queueing fails, and logs why', async () => {
+    const { strapi } = app;
+    const jobs = strapi.plugin('ai-assets').service('jobs');
+    const errors: string[] = [];
+    const logSpy = jest.spyOn(strapi.log, 'error').mockImplementation(((message: string) => void errors.push(message)) as never);
+    const enqueueSpy = jest.spyOn(jobs, 'planAndEnqueue').mockRejectedValue(new Error('database is locked'));
+    try {
+      const article = await createArticle(strapi, { title: 'Queue Down', summary: 'Publishing must not wait or fail.' });
+      const published = await strapi.documents('api::article.article' as never).publish({ documentId: article.documentId, locale: 'en' } as never);
+      expect((published as { entries: unknown[] }).entries).toHaveLength(1);
+      expect(await findArticle(strapi, article.documentId, 'published')).not.toBeNull();
+      await waitFor(async () => errors.some((line) => line.includes('database is locked')), { what: 'the enqueue failure to be logged' });
+      expect(errors.find((line) => line.includes('database is locked'))).toMatch(/ai-assets: could not queue rule article-(cover|gallery) for /);
+      expect((await allJobs(strapi)).filter((job) => job.targetDocumentId === article.documentId)).toHaveLength(0);
+    } finally {
+      enqueueSpy.mockRestore();
+      logSpy.mockRestore();
+    }
   });
 });
