@@ -116,6 +116,11 @@ export const createJobStore = ({ strapi }: { strapi: Core.Strapi }) => {
       })) as Job[];
     },
 
+    /** Whether the claim `leaseToken` still holds the running job (not canceled, not taken over). */
+    async isHeld(id: number, leaseToken: string): Promise<boolean> {
+      return (await query().count({ where: { id, status: 'running', leaseOwner: leaseToken } })) > 0;
+    },
+
     /** Writes `data` only while the claim `leaseToken` still holds the running job. */
     async updateHeld(id: number, leaseToken: string, data: Partial<Job>): Promise<boolean> {
       return compareAndSet({ id, status: 'running', leaseOwner: leaseToken }, data);

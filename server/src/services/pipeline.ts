@@ -112,6 +112,8 @@ export const createPipeline = ({ strapi }: { strapi: Core.Strapi }) => {
         return 'awaiting_review';
       }
       throwIfAborted(signal);
+      // An editor may have canceled while we generated: attaching is the one step we cannot take back.
+      if (!(await store.isHeld(job.id, leaseToken))) throw new LeaseLostError(job.id);
       await getService(strapi, 'attacher').attach(
         { contentType: job.contentType, documentId: job.targetDocumentId, locale: job.targetLocale, field: job.targetField },
         fileId,
