@@ -8,7 +8,6 @@
 'use strict';
 
 const path = require('node:path');
-const fs = require('node:fs');
 const { execFileSync } = require('node:child_process');
 
 const once = process.argv.includes('--once');
@@ -46,7 +45,7 @@ async function main() {
   await compileStrapi({ appDir, ignoreDiagnostics: true });
   if (!once) {
     step('Building the admin panel (about a minute)');
-    execFileSync(process.execPath, [require.resolve('@strapi/strapi/bin/strapi.js'), 'build', '--minify=false'], { cwd: appDir, stdio: 'inherit', env: process.env });
+    execFileSync('npm', ['run', 'build:playground'], { cwd: path.resolve(__dirname, '..'), stdio: 'inherit', env: process.env });
   }
 
   step('Starting Strapi');
