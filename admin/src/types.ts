@@ -1,86 +1,15 @@
 /** Shapes of the server's admin API answers (docs/admin-api.md). */
 
-export const JOB_STATUSES = [
-  'queued',
-  'running',
-  'awaiting_review',
-  'succeeded',
-  'approved',
-  'rejected',
-  'failed',
-  'canceled',
-] as const;
-export type JobStatus = (typeof JOB_STATUSES)[number];
+import type { JobStatus } from '../../server/src/queue/statuses';
+import type { JobView as ServerJobView } from '../../server/src/services/job-view';
 
-/** Statuses that can still change without an editor: the UI polls while one is visible. */
-export const IN_FLIGHT_STATUSES: readonly JobStatus[] = ['queued', 'running'];
+// The status lists are the server's own (a dependency-free module, bundled into the admin as is).
+export { IN_FLIGHT_STATUSES, JOB_STATUSES, type JobStatus } from '../../server/src/queue/statuses';
 
-export interface JobError {
-  code: string;
-  message: string;
-  retryable: boolean;
-}
-
-export interface AttemptLogEntry {
-  attempt: number;
-  startedAt: string;
-  finishedAt?: string | null;
-  outcome: string;
-  errorCode?: string;
-  errorMessage?: string;
-  retryable?: boolean;
-  nextRunAt?: string | null;
-}
-
-export interface JobResult {
-  fileId: number;
-  url: string;
-  thumbnailUrl?: string | null;
-  mime: string;
-  width: number;
-  height: number;
-  size: number;
-  name: string;
-}
-
-export interface JobView {
-  id: number;
-  rule: string;
-  contentType: string;
-  documentId: string;
-  locale: string | null;
-  trigger: string;
-  operation: 'generate' | 'edit';
-  provider: string;
-  model: string | null;
+/** A job as GET /ai-assets/jobs answers it; the server types status and operation as plain strings. */
+export interface JobView extends Omit<ServerJobView, 'status' | 'operation'> {
   status: JobStatus;
-  review: boolean;
-  prompt: string;
-  revisedPrompt: string | null;
-  params: Record<string, unknown> | null;
-  output: Record<string, unknown> | null;
-  targetField: string | null;
-  altText: string | null;
-  caption: string | null;
-  folder: string | null;
-  attempts: number;
-  maxAttempts: number;
-  nextRunAt: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationMs: number | null;
-  providerRequestId: string | null;
-  usage: Record<string, unknown> | null;
-  costUsd: number | null;
-  error: JobError | null;
-  attemptLog: AttemptLogEntry[] | null;
-  result: JobResult | null;
-  attachedField: string | null;
-  attachedAt: string | null;
-  parentJobId: number | null;
-  entryTitle: string | null;
-  createdAt: string;
-  updatedAt: string;
+  operation: 'generate' | 'edit';
 }
 
 export interface JobDetail extends JobView {

@@ -4,12 +4,11 @@
  */
 import en from '../../admin/src/translations/en.json';
 import fr from '../../admin/src/translations/fr.json';
-import { createSuperAdmin } from '../integration/support/admin';
 import { config, coverRule } from '../integration/support/configs';
 import { waitFor } from '../integration/support/wait';
-import { adminApi, getJob, publishArticle, waitForEntryJob, waitForJob, type AdminApi } from './support/articles';
-import { openBrowser, type BrowserSession } from './support/browser';
-import { bootAdminServer, type AdminServer } from './support/server';
+import { getJob, publishArticle, waitForEntryJob, waitForJob } from './support/articles';
+import { openBrowser } from './support/browser';
+import { SUPER_ADMIN, setupAdminSession } from './support/session';
 
 const reviewRule = { ...coverRule, id: 'article-cover-review', review: true };
 // Run by hand only, on the provider whose server is unreachable: its jobs fail after their attempts.
@@ -21,15 +20,11 @@ const providers = {
   keyed: { type: 'openai', apiKey: SECRET_KEY, baseUrl: 'http://127.0.0.1:9/v1' },
   keyless: { type: 'openai', baseUrl: 'http://127.0.0.1:9/v1' },
 };
-const SUPER_ADMIN = 'super@example.test';
 
-/**
- * English plugin strings (without placeholders) that French replaces: none of them may show in the French UI.
- * Lower-case single words ("publish", "edit") are left out: the job facts show those as raw data values.
- */
+/** English plugin strings (without placeholders) that French replaces: none of them may show in the French UI. */
 const frenchByKey: Record<string, string> = fr;
 const englishOnly = Object.entries(en)
-  .filter(([key, value]) => !value.includes('{') && !/^[a-z_]+$/.test(value) && frenchByKey[key] !== undefined && frenchByKey[key] !== value)
+  .filter(([key, value]) => !value.includes('{') && frenchByKey[key] !== undefined && frenchByKey[key] !== value)
   .map(([, value]) => value);
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -37,32 +32,18 @@ const englishLeftIn = (text: string) =>
   englishOnly.filter((value) => new RegExp(`(^|[^\\p{L}])${escapeRegExp(value)}($|[^\\p{L}])`, 'u').test(text));
 
 describe('side panel, settings and French UI', () => {
-  let server: AdminServer;
-  let admin: AdminApi;
-  let browser: BrowserSession;
+  const session = setupAdminSession(config([reviewRule, offlineRule], { providers }));
   let documentId: string;
   let jobId: number;
 
   beforeAll(async () => {
-    server = await bootAdminServer({ config: config([reviewRule, offlineRule], { providers }) });
-    await createSuperAdmin(server.strapi, SUPER_ADMIN);
-    admin = await adminApi(server.strapi, SUPER_ADMIN);
-    documentId = await publishArticle(admin, 'Night Market');
-    jobId = (await waitForEntryJob(admin, documentId, ['awaiting_review'])).id;
-    browser = await openBrowser(server.baseUrl);
-    await browser.login(SUPER_ADMIN);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  afterEach(() => {
-    expect(browser.takeProblems()).toEqual([]);
+    documentId = await publishArticle(session.admin, 'Night Market');
+    jobId = (await waitForEntryJob(session.admin, documentId, ['awaiting_review'])).id;
   });
 
   it('lists the entry’s job in the edit view side panel and previews the rendered prompt of its rule', async () => {
-    const page = browser.page;
-    await browser.open(`/admin/content-manager/collection-types/api::article.article/${documentId}?plugins[i18n][locale]=en`);
+    const page = session.browser.page;
+    await session.browser.open(`/admin/content-manager/collection-types/api::article.article/${documentId}?plugins[i18n][locale]=en`);
     const panel = page.getByTestId('ai-assets-side-panel');
     await panel.waitFor();
     await panel.locator(`[data-testid="status-badge-${jobId}"][data-status="awaiting_review"]`).waitFor();
@@ -76,12 +57,12 @@ describe('side panel, settings and French UI', () => {
     // Same inputs as the job already made: the preview says generating again would reuse it.
     await expect(output.textContent()).resolves.toContain(`Same inputs as job #${jobId}`);
     await output.scrollIntoViewIfNeeded();
-    await browser.screenshot('panel-01-side-panel-preview-prompt');
+    await session.browser.screenshot('panel-01-side-panel-preview-prompt');
   });
 
   it('shows each provider’s state without ever showing a key, tests a provider, and counts the queue', async () => {
-    const page = browser.page;
-    await browser.open('/admin/settings/ai-assets');
+    const page = session.browser.page;
+    await session.browser.open('/admin/settings/ai-assets');
     await page.getByTestId('ai-assets-settings').waitFor();
     await expect(page.getByTestId('provider-state-studio').textContent()).resolves.toBe('Configured');
     await expect(page.getByTestId('provider-state-keyed').textContent()).resolves.toBe('Configured');
@@ -104,25 +85,25 @@ describe('side panel, settings and French UI', () => {
 
     const html = await page.content();
     expect(html).not.toContain(SECRET_KEY);
-    await browser.screenshot('panel-02-settings-providers-queue');
+    await session.browser.screenshot('panel-02-settings-providers-queue');
   });
 
   it('explains a job that failed after all its attempts and lets the editor retry it', async () => {
-    const page = browser.page;
-    const offlineDocumentId = await publishArticle(admin, 'Lost Signal');
-    const run = await admin.post('/ai-assets/rules/article-photo-offline/run', { documentId: offlineDocumentId, locale: 'en' });
+    const page = session.browser.page;
+    const offlineDocumentId = await publishArticle(session.admin, 'Lost Signal');
+    const run = await session.admin.post('/ai-assets/rules/article-photo-offline/run', { documentId: offlineDocumentId, locale: 'en' });
     expect(run.status).toBe(202);
-    const failed = await waitForJob(admin, run.body.data.jobId, ['failed']);
+    const failed = await waitForJob(session.admin, run.body.data.jobId, ['failed']);
     expect(failed.attempts).toBe(3);
 
-    await browser.open(`/admin/plugins/ai-assets/jobs/${failed.id}`);
+    await session.browser.open(`/admin/plugins/ai-assets/jobs/${failed.id}`);
     await page.locator(`[data-testid="status-badge-${failed.id}"][data-status="failed"]`).waitFor();
     const error = page.getByTestId('job-error');
     await expect(error.textContent()).resolves.toContain('This error will not be retried automatically.');
     await expect(error.textContent()).resolves.not.toMatch(/ECONNREFUSED|undici|stack/i);
     await expect(page.getByTestId('job-attempts').locator('tbody tr').count()).resolves.toBe(3);
     await expect(page.getByTestId('action-cancel').count()).resolves.toBe(0);
-    await browser.screenshot('panel-03-failed-job');
+    await session.browser.screenshot('panel-03-failed-job');
 
     const retried = page.waitForResponse((response) => response.url().endsWith(`/ai-assets/jobs/${failed.id}/retry`));
     await page.getByTestId('action-retry').click();
@@ -130,14 +111,14 @@ describe('side panel, settings and French UI', () => {
     expect(answer.data.status).toBe('queued');
     await page.getByText('Back in the queue').waitFor();
     // The worker really runs it again (and fails again): the page follows it and lists the new attempts after the old.
-    await waitForJob(admin, failed.id, ['failed']).then((job) => expect(job.attemptLog).toHaveLength(6));
+    await waitForJob(session.admin, failed.id, ['failed']).then((job) => expect(job.attemptLog).toHaveLength(6));
     await waitFor(async () => (await page.getByTestId('job-attempts').locator('tbody tr').count()) === 6, { what: 'six attempt rows' });
     await page.locator(`[data-testid="status-badge-${failed.id}"][data-status="failed"]`).waitFor();
-    await browser.screenshot('panel-04-failed-job-retried');
+    await session.browser.screenshot('panel-04-failed-job-retried');
   });
 
   it('speaks French on the queue, job and settings pages when the admin language is fr', async () => {
-    const french = await openBrowser(server.baseUrl, { locale: 'fr' });
+    const french = await openBrowser(session.server.baseUrl, { locale: 'fr' });
     try {
       await french.login(SUPER_ADMIN);
       const page = french.page;
@@ -151,6 +132,8 @@ describe('side panel, settings and French UI', () => {
       await french.open(`/admin/plugins/ai-assets/jobs/${jobId}`);
       await page.getByTestId('job-detail').waitFor();
       await expect(page.getByTestId('action-approve').textContent()).resolves.toBe(fr['actions.approve']);
+      await expect(page.getByTestId('job-trigger').textContent()).resolves.toBe(fr['trigger.publish']);
+      await expect(page.getByTestId('job-operation').textContent()).resolves.toBe(fr['operation.generate']);
       expect(englishLeftIn(await page.locator('main').innerText())).toEqual([]);
       await french.screenshot('panel-06-fr-job-detail');
 

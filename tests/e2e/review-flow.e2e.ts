@@ -4,50 +4,30 @@
  * become child jobs shown in the lineage.
  */
 import sharp from 'sharp';
-import { createSuperAdmin } from '../integration/support/admin';
 import { config, coverRule } from '../integration/support/configs';
 import { findArticle } from '../integration/support/jobs';
-import { adminApi, getJob, publishArticle, waitForEntryJob, waitForJob, type AdminApi } from './support/articles';
-import { openBrowser, type BrowserSession } from './support/browser';
-import { bootAdminServer, type AdminServer } from './support/server';
+import { getJob, publishArticle, waitForEntryJob, waitForJob } from './support/articles';
+import { setupAdminSession } from './support/session';
 
 // A short provider delay so the queue page shows the job in flight before it settles.
 const reviewRule = { ...coverRule, id: 'article-cover-review', review: true, params: { ...coverRule.params, delayMs: 800 } };
-const SUPER_ADMIN = 'super@example.test';
 
 describe('review flow in the admin', () => {
-  let server: AdminServer;
-  let admin: AdminApi;
-  let browser: BrowserSession;
-
-  beforeAll(async () => {
-    server = await bootAdminServer({ config: config([reviewRule]) });
-    await createSuperAdmin(server.strapi, SUPER_ADMIN);
-    admin = await adminApi(server.strapi, SUPER_ADMIN);
-    browser = await openBrowser(server.baseUrl);
-    await browser.login(SUPER_ADMIN);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  afterEach(() => {
-    expect(browser.takeProblems()).toEqual([]);
-  });
+  const session = setupAdminSession(config([reviewRule]));
 
   /** Publishes an article and waits (through the API) until its job is held for review. */
   async function articleAwaitingReview(title: string) {
-    const documentId = await publishArticle(admin, title);
-    const job = await waitForEntryJob(admin, documentId, ['awaiting_review']);
+    const documentId = await publishArticle(session.admin, title);
+    const job = await waitForEntryJob(session.admin, documentId, ['awaiting_review']);
     return { documentId, job };
   }
 
   it('shows the published article’s job reaching review with a thumbnail, approves it, and the entry shows the cover', async () => {
-    const page = browser.page;
-    const documentId = await publishArticle(admin, 'Glacier Caves');
-    const queued = await waitForEntryJob(admin, documentId, ['queued', 'running', 'awaiting_review']);
+    const page = session.browser.page;
+    const documentId = await publishArticle(session.admin, 'Glacier Caves');
+    const queued = await waitForEntryJob(session.admin, documentId, ['queued', 'running', 'awaiting_review']);
 
-    await browser.open('/admin/plugins/ai-assets');
+    await session.browser.open('/admin/plugins/ai-assets');
     const row = page.getByTestId(`job-row-${queued.id}`);
     await row.waitFor();
     // The list polls while the job is in flight: the badge turns to awaiting review without a reload.
@@ -55,7 +35,7 @@ describe('review flow in the admin', () => {
     const thumbnail = row.locator('img');
     await expect(thumbnail.getAttribute('src')).resolves.toMatch(/\/uploads\/thumbnail_/);
     await page.waitForFunction((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0, await thumbnail.elementHandle());
-    await browser.screenshot('review-01-queue-awaiting-review');
+    await session.browser.screenshot('review-01-queue-awaiting-review');
 
     await row.click();
     await page.waitForURL(`**/admin/plugins/ai-assets/jobs/${queued.id}`);
@@ -65,27 +45,27 @@ describe('review flow in the admin', () => {
     await page.getByTestId('approve-confirm').click();
     await page.locator(`[data-testid="status-badge-${queued.id}"][data-status="approved"]`).waitFor();
     await expect(page.getByTestId('action-approve').count()).resolves.toBe(0);
-    await browser.screenshot('review-02-job-approved');
+    await session.browser.screenshot('review-02-job-approved');
 
-    const approved = await getJob(admin, queued.id);
-    const draft = await findArticle(server.strapi, documentId, 'draft');
+    const approved = await getJob(session.admin, queued.id);
+    const draft = await findArticle(session.server.strapi, documentId, 'draft');
     expect(draft?.cover?.id).toBe(approved.result?.fileId);
 
     // The Content Manager's media input for `cover` shows the attached file (any of its formats carries the hash).
-    const file = await server.strapi.db.query('plugin::upload.file').findOne({ where: { id: approved.result?.fileId } });
-    await browser.open(`/admin/content-manager/collection-types/api::article.article/${documentId}?plugins[i18n][locale]=en`);
+    const file = await session.server.strapi.db.query('plugin::upload.file').findOne({ where: { id: approved.result?.fileId } });
+    await session.browser.open(`/admin/content-manager/collection-types/api::article.article/${documentId}?plugins[i18n][locale]=en`);
     const coverImage = page.locator('section[aria-roledescription="carousel"][aria-label="cover"] img');
     await coverImage.waitFor();
     await expect(coverImage.getAttribute('src')).resolves.toContain(file.hash);
     await page.waitForFunction((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0, await coverImage.elementHandle());
-    await browser.screenshot('review-03-entry-cover');
+    await session.browser.screenshot('review-03-entry-cover');
   });
 
   it('regenerates with a changed prompt as a child job shown in the lineage of both jobs', async () => {
-    const page = browser.page;
+    const page = session.browser.page;
     const { job: parent } = await articleAwaitingReview('Paper Boats');
 
-    await browser.open(`/admin/plugins/ai-assets/jobs/${parent.id}`);
+    await session.browser.open(`/admin/plugins/ai-assets/jobs/${parent.id}`);
     await page.getByTestId('action-regenerate').click();
     const prompt = page.getByTestId('regenerate-prompt');
     await expect(prompt.inputValue()).resolves.toBe(parent.prompt);
@@ -103,23 +83,23 @@ describe('review flow in the admin', () => {
     await page.locator(`[data-testid="status-badge-${childId}"][data-status="awaiting_review"]`).waitFor({ timeout: 30_000 });
     await expect(page.getByTestId('job-prompt').textContent()).resolves.toBe('Origami boats for Paper Boats at dawn');
     await page.getByTestId('job-result-image').waitFor();
-    await browser.screenshot('review-04-regenerated-child');
+    await session.browser.screenshot('review-04-regenerated-child');
 
-    const child = await getJob(admin, childId);
+    const child = await getJob(session.admin, childId);
     expect(child).toMatchObject({ parentJobId: parent.id, trigger: 'regenerate', params: expect.objectContaining({ size: '1024x1024' }) });
     expect(child.result?.fileId).not.toBe(parent.result?.fileId);
 
     await page.getByTestId('lineage-parent').getByRole('link').click();
     await page.waitForURL(`**/admin/plugins/ai-assets/jobs/${parent.id}`);
     await page.getByTestId(`lineage-child-${childId}`).waitFor();
-    await browser.screenshot('review-05-parent-lineage');
+    await session.browser.screenshot('review-05-parent-lineage');
   });
 
   it('edits inside a mask painted with the mouse: the request carries a PNG with the strokes transparent and a child job is held for review', async () => {
-    const page = browser.page;
+    const page = session.browser.page;
     const { job: parent } = await articleAwaitingReview('Harbour Lights');
 
-    await browser.open(`/admin/plugins/ai-assets/jobs/${parent.id}`);
+    await session.browser.open(`/admin/plugins/ai-assets/jobs/${parent.id}`);
     await page.getByTestId('action-edit').click();
     const canvas = page.getByTestId('mask-canvas');
     await canvas.waitFor();
@@ -141,7 +121,7 @@ describe('review flow in the admin', () => {
     await paintStroke();
     await expect(canvas.getAttribute('data-painted')).resolves.toBe('true');
     await page.getByTestId('edit-prompt').fill('Add a red sail');
-    await browser.screenshot('review-06-mask-painted');
+    await session.browser.screenshot('review-06-mask-painted');
 
     const editRequest = page.waitForRequest((request) => request.method() === 'POST' && request.url().endsWith(`/ai-assets/jobs/${parent.id}/edit`));
     await page.getByTestId('edit-confirm').click();
@@ -173,29 +153,29 @@ describe('review flow in the admin', () => {
     await page.locator(`[data-testid="status-badge-${childId}"][data-status="awaiting_review"]`).waitFor({ timeout: 30_000 });
     await page.getByTestId('job-before-image').waitFor();
     await page.getByTestId('job-result-image').waitFor();
-    await browser.screenshot('review-07-masked-edit-child');
+    await session.browser.screenshot('review-07-masked-edit-child');
 
-    const child = await waitForJob(admin, childId, ['awaiting_review']);
+    const child = await waitForJob(session.admin, childId, ['awaiting_review']);
     expect(child).toMatchObject({ parentJobId: parent.id, operation: 'edit', trigger: 'edit' });
     expect(child.result?.fileId).not.toBe(parent.result?.fileId);
   });
 
   it('bulk rejects a selected job: it leaves the review queue, nothing is attached, and the bulk bar goes away', async () => {
-    const page = browser.page;
+    const page = session.browser.page;
     const { documentId, job } = await articleAwaitingReview('Quiet Orchard');
 
-    await browser.open('/admin/plugins/ai-assets?status=awaiting_review');
+    await session.browser.open('/admin/plugins/ai-assets?status=awaiting_review');
     await page.getByTestId(`job-row-${job.id}`).waitFor();
     await expect(page.getByTestId('bulk-actions').count()).resolves.toBe(0);
     await page.getByTestId(`select-job-${job.id}`).click();
     await page.getByTestId('bulk-actions').waitFor();
-    await browser.screenshot('review-08-bulk-selected');
+    await session.browser.screenshot('review-08-bulk-selected');
     await page.getByTestId('bulk-reject').click();
 
     await page.getByTestId(`job-row-${job.id}`).waitFor({ state: 'detached' });
     await page.getByTestId('bulk-actions').waitFor({ state: 'detached' });
-    await expect(getJob(admin, job.id)).resolves.toMatchObject({ status: 'rejected', attachedField: null });
-    expect((await findArticle(server.strapi, documentId, 'draft'))?.cover).toBeNull();
-    await browser.screenshot('review-09-bulk-rejected');
+    await expect(getJob(session.admin, job.id)).resolves.toMatchObject({ status: 'rejected', attachedField: null });
+    expect((await findArticle(session.server.strapi, documentId, 'draft'))?.cover).toBeNull();
+    await session.browser.screenshot('review-09-bulk-rejected');
   });
 });

@@ -1,5 +1,6 @@
 /** What the admin sees of a job: plain data, thumbnails, readable error; never a secret. */
-import type { Job } from '../queue/types';
+import type { Job, JobTrigger } from '../queue/types';
+import type { JobStatus } from '../queue/statuses';
 import type { LibraryFile } from '../media/library';
 
 export interface JobView {
@@ -8,11 +9,11 @@ export interface JobView {
   contentType: string;
   documentId: string;
   locale: string | null;
-  trigger: string;
-  operation: string;
+  trigger: JobTrigger;
+  operation: Job['operation'];
   provider: string;
   model: string | null;
-  status: string;
+  status: JobStatus;
   review: boolean;
   prompt: string;
   revisedPrompt: string | null;

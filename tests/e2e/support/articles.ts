@@ -21,15 +21,27 @@ export async function adminApi(strapi: Core.Strapi, email: string): Promise<Admi
   return api(strapi, await login(strapi, email));
 }
 
+/** Creates a draft entry through the Content Manager routes (like the Save button); its documentId. */
+export async function createEntry(admin: AdminApi, uid: string, body: Record<string, unknown>, locale?: string): Promise<string> {
+  const created = await admin.post(`/content-manager/collection-types/${uid}${locale ? `?locale=${locale}` : ''}`, body);
+  if (created.status !== 201) throw new Error(`create ${uid} failed: ${created.status} ${JSON.stringify(created.body)}`);
+  return created.body.data.documentId as string;
+}
+
 /** Creates an article in locale en and publishes it through the Content Manager routes (like the Publish button). */
 export async function publishArticle(admin: AdminApi, title: string): Promise<string> {
   const body = { title, summary: `About ${title}.` };
-  const created = await admin.post(`/content-manager/collection-types/${ARTICLE}?locale=en`, body);
-  if (created.status !== 201) throw new Error(`create failed: ${created.status} ${JSON.stringify(created.body)}`);
-  const documentId = created.body.data.documentId as string;
+  const documentId = await createEntry(admin, ARTICLE, body, 'en');
   const published = await admin.post(`/content-manager/collection-types/${ARTICLE}/${documentId}/actions/publish?locale=en`, body);
   if (published.status !== 200) throw new Error(`publish failed: ${published.status} ${JSON.stringify(published.body)}`);
   return documentId;
+}
+
+/** The article's draft in locale en as the Content Manager reads it (media fields populated). */
+export async function getArticleDraft(admin: AdminApi, documentId: string): Promise<Record<string, any>> {
+  const response = await admin.get(`/content-manager/collection-types/${ARTICLE}/${documentId}?locale=en`);
+  if (response.status !== 200) throw new Error(`GET article ${documentId}: ${response.status}`);
+  return response.body.data;
 }
 
 export async function getJob(admin: AdminApi, id: number): Promise<JobView & { parent: JobView | null; children: JobView[] }> {

@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type ConsoleMessage, type Page, type Request } from 'playwright-core';
 import { PASSWORD } from '../../integration/support/admin';
 
 export const SCREENSHOT_DIR = path.resolve(__dirname, '../screenshots');
@@ -142,4 +142,34 @@ export async function openBrowser(baseUrl: string, { locale }: { locale?: string
     },
   };
   return session;
+}
+
+export interface RequestWatch {
+  /** `METHOD url` of each matching request seen so far. */
+  readonly seen: string[];
+  stop(): void;
+}
+
+/** Records the page's requests that match, from now until stop(). */
+export function watchRequests(page: Page, matches: (request: Request) => boolean): RequestWatch {
+  const seen: string[] = [];
+  const listener = (request: Request) => {
+    if (matches(request)) seen.push(`${request.method()} ${request.url()}`);
+  };
+  page.on('request', listener);
+  return { seen, stop: () => page.off('request', listener) };
+}
+
+/**
+ * The matching requests the page makes during a fixed observation window. For "nothing happens any more" checks
+ * (polling has stopped): the window is the measurement, not a wait for something to be ready.
+ */
+export async function requestsDuring(page: Page, matches: (request: Request) => boolean, windowMs: number): Promise<string[]> {
+  const watch = watchRequests(page, matches);
+  try {
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+  } finally {
+    watch.stop();
+  }
+  return watch.seen;
 }

@@ -82,10 +82,10 @@ export const JobActions = ({ job }: { job: JobDetail }) => {
           {t('actions.cancel', 'Cancel job')}
         </Button>
       )}
-      {openModal === 'approve' && <ApproveModal job={job} open onClose={close} />}
-      {openModal === 'reject' && <RejectModal job={job} open onClose={close} />}
-      {openModal === 'regenerate' && <RegenerateModal job={job} open onClose={close} />}
-      {openModal === 'edit' && <EditModal job={job} open onClose={close} />}
+      {openModal === 'approve' && <ApproveModal job={job} onClose={close} />}
+      {openModal === 'reject' && <RejectModal job={job} onClose={close} />}
+      {openModal === 'regenerate' && <RegenerateModal job={job} onClose={close} />}
+      {openModal === 'edit' && <EditModal job={job} onClose={close} />}
     </Flex>
   );
 };

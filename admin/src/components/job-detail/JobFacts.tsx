@@ -23,8 +23,12 @@ export const JobFacts = ({ job }: { job: JobDetail }) => {
         <Fact label={t('detail.locale', 'Locale')}>{job.locale ?? '—'}</Fact>
         <Fact label={t('table.content-type', 'Content type')}>{job.contentType}</Fact>
         <Fact label={t('table.rule', 'Rule')}>{job.rule}</Fact>
-        <Fact label={t('detail.trigger', 'Trigger')}>{job.trigger}</Fact>
-        <Fact label={t('detail.operation', 'Operation')}>{job.operation}</Fact>
+        <Fact label={t('detail.trigger', 'Trigger')}>
+          <span data-testid="job-trigger">{t(`trigger.${job.trigger}`, job.trigger)}</span>
+        </Fact>
+        <Fact label={t('detail.operation', 'Operation')}>
+          <span data-testid="job-operation">{t(`operation.${job.operation}`, job.operation)}</span>
+        </Fact>
         <Fact label={t('detail.target-field', 'Target field')}>{job.targetField ?? '—'}</Fact>
         <Fact label={t('detail.attached', 'Attached')}>
           {job.attachedField ? `${job.attachedField} · ${formatDateTime(intl, job.attachedAt)}` : '—'}

@@ -14,7 +14,7 @@ const JobLink = ({ job, testId }: { job: JobView; testId: string }) => {
     <Flex gap={2} data-testid={testId}>
       <Link tag={NavLink} to={jobPath(job.id)}>
         {formatMessage(
-          { id: getTranslation('detail.job-link'), defaultMessage: 'Job #{id} ({operation})' },
+          { id: getTranslation('detail.job-link'), defaultMessage: 'Job #{id} ({operation, select, edit {edit} other {generate}})' },
           { id: job.id, operation: job.operation }
         )}
       </Link>

@@ -1,9 +1,10 @@
-import { Box, Button, Field, Flex, SingleSelect, SingleSelectOption, Typography } from '@strapi/design-system';
+import { Box, Button, Field, Flex, SingleSelectOption, Typography } from '@strapi/design-system';
 import { Trash } from '@strapi/icons';
 import * as React from 'react';
 import { useIntl } from 'react-intl';
 
 import { getTranslation } from '../../utils/getTranslation';
+import { TestIdSelect } from '../common/TestIdSelect';
 
 export interface MaskCanvasHandle {
   /** PNG data URL in the OpenAI convention (painted = transparent = "change this"), or undefined when nothing is painted. */
@@ -119,11 +120,11 @@ export const MaskCanvas = React.forwardRef<MaskCanvasHandle, { imageUrl: string;
         <Flex gap={2} alignItems="flex-end">
           <Field.Root name="brush" width="160px">
             <Field.Label>{t('mask.brush', 'Brush size')}</Field.Label>
-            <SingleSelect data-testid="mask-brush-size" value={brush} onChange={(value) => setBrush(value as BrushSize)}>
+            <TestIdSelect testId="mask-brush-size" value={brush} onChange={(value) => setBrush(value as BrushSize)}>
               <SingleSelectOption value="small">{t('mask.brush.small', 'Small')}</SingleSelectOption>
               <SingleSelectOption value="medium">{t('mask.brush.medium', 'Medium')}</SingleSelectOption>
               <SingleSelectOption value="large">{t('mask.brush.large', 'Large')}</SingleSelectOption>
-            </SingleSelect>
+            </TestIdSelect>
           </Field.Root>
           <Button variant="tertiary" startIcon={<Trash />} onClick={clear} disabled={!hasPaint} data-testid="mask-clear">
             {t('mask.clear', 'Clear mask')}

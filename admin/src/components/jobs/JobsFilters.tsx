@@ -1,10 +1,11 @@
-import { DatePicker, Field, Flex, SingleSelect, SingleSelectOption } from '@strapi/design-system';
+import { DatePicker, Field, Flex, SingleSelectOption } from '@strapi/design-system';
 import { SearchInput } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 
 import { JOB_STATUSES, type ContentTypeView, type RuleView } from '../../types';
 import { getTranslation } from '../../utils/getTranslation';
 import { useStatusLabel } from '../common/StatusBadge';
+import { TestIdSelect } from '../common/TestIdSelect';
 
 /** Filter values as kept in the URL; '' means "any". `status` may also be 'all' (explicitly no filter). */
 export interface JobsFilterValues {
@@ -42,8 +43,8 @@ export const JobsFilters = ({ values, contentTypes, rules, onChange }: JobsFilte
       <SearchInput label={t('filters.search', 'Search by entry')} placeholder={t('filters.search', 'Search by entry')} />
       <Field.Root name="status" width="200px">
         <Field.Label>{t('filters.status', 'Status')}</Field.Label>
-        <SingleSelect
-          data-testid="filter-status"
+        <TestIdSelect
+          testId="filter-status"
           value={values.status || 'all'}
           onChange={(status) => onChange({ status: String(status) })}
         >
@@ -53,12 +54,12 @@ export const JobsFilters = ({ values, contentTypes, rules, onChange }: JobsFilte
               {statusLabel(status)}
             </SingleSelectOption>
           ))}
-        </SingleSelect>
+        </TestIdSelect>
       </Field.Root>
       <Field.Root name="contentType" width="220px">
         <Field.Label>{t('filters.content-type', 'Content type')}</Field.Label>
-        <SingleSelect
-          data-testid="filter-content-type"
+        <TestIdSelect
+          testId="filter-content-type"
           value={values.contentType || ANY}
           onChange={(uid) => onChange({ contentType: uid === ANY ? '' : String(uid), rule: '' })}
         >
@@ -68,12 +69,12 @@ export const JobsFilters = ({ values, contentTypes, rules, onChange }: JobsFilte
               {contentType.displayName}
             </SingleSelectOption>
           ))}
-        </SingleSelect>
+        </TestIdSelect>
       </Field.Root>
       <Field.Root name="rule" width="220px">
         <Field.Label>{t('filters.rule', 'Rule')}</Field.Label>
-        <SingleSelect
-          data-testid="filter-rule"
+        <TestIdSelect
+          testId="filter-rule"
           value={values.rule || ANY}
           onChange={(rule) => onChange({ rule: rule === ANY ? '' : String(rule) })}
         >
@@ -83,7 +84,7 @@ export const JobsFilters = ({ values, contentTypes, rules, onChange }: JobsFilte
               {rule.id}
             </SingleSelectOption>
           ))}
-        </SingleSelect>
+        </TestIdSelect>
       </Field.Root>
       <Field.Root name="from" width="180px">
         <Field.Label>{t('filters.from', 'From')}</Field.Label>
