@@ -47,7 +47,7 @@ export interface JobFilters {
 export interface RuleView {
   id: string;
   contentType: string;
-  on: string | string[];
+  on: string[];
   operation: 'generate' | 'edit';
   provider: string;
   target: string;

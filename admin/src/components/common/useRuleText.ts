@@ -14,7 +14,8 @@ export const useRuleText = () => {
           'On {on}: {operation, select, edit {edit the image in “{source}”} other {generate an image}} with {provider} into “{target}”{review, select, true {, after review} other {, attached at once}}{onlyIfEmpty, select, true { (only if empty)} other {}}.',
       },
       {
-        on: (Array.isArray(rule.on) ? rule.on : [rule.on])
+        // A rule with no events runs only when someone asks (side panel, API).
+        on: (rule.on.length > 0 ? rule.on : ['manual'])
           .map((event) => formatMessage({ id: getTranslation(`rule.on.${event}`), defaultMessage: event }))
           .join(' / '),
         operation: rule.operation,
