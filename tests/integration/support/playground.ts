@@ -46,6 +46,26 @@ export function compilePlayground(): Promise<void> {
   return compiled;
 }
 
+/**
+ * TEST_DATABASE=postgres runs the same tests on PostgreSQL (TEST_DATABASE_URL, default a local server with
+ * user/password postgres). Each work dir gets its own database, so restart tests reuse theirs.
+ */
+async function postgresEnv(workDir: string): Promise<Record<string, string>> {
+  const base = new URL(process.env.TEST_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres');
+  const database = `ai_assets_${path.basename(workDir).replace(/[^a-z0-9]/gi, '_').toLowerCase()}`;
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: base.toString() });
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${database}"`);
+  } finally {
+    await client.end();
+  }
+  base.pathname = `/${database}`;
+  return { DATABASE_CLIENT: 'postgres', DATABASE_URL: base.toString() };
+}
+
 export function newWorkDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'ai-assets-it-'));
 }
@@ -70,6 +90,7 @@ export async function preparePlayground(options: BootOptions & { serveAdminPanel
     STRAPI_TELEMETRY_DISABLED: 'true',
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    ...(process.env.TEST_DATABASE === 'postgres' ? await postgresEnv(workDir) : {}),
     ...options.env,
   };
   const previous = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
