@@ -113,7 +113,7 @@ export function createWorker(options: { store: JobStore; config: QueueConfig; ex
       leaseToken,
       decision.retryAt ? { ...common, status: 'queued', runAt: decision.retryAt } : { ...common, status: 'failed', finishedAt: now }
     );
-    log.warn(`ai-assets: job ${job.id} attempt ${job.attempts} failed (${decision.code}): ${decision.message}${decision.retryAt ? ` Retrying at ${decision.retryAt.toISOString()}.` : ''}`);
+    log.warn(`ai-assets: job ${job.id} attempt ${job.attempts} failed (${decision.code}): ${decision.message}`);
   }
 
   function start(job: Job): void {
