@@ -5,7 +5,7 @@ import path from 'path';
  * The demo's plugin config: the contract from the README, on the offline `local` provider.
  * Tests replace the whole 'ai-assets' config with a JSON file named by AI_ASSETS_CONFIG_FILE.
  */
-const demoConfig = {
+export const demoConfig = {
   providers: {
     studio: { type: 'local' },
   },

@@ -5,6 +5,7 @@ import type { RuleConfig } from '../config/schema';
 import { errorCode } from '../providers/errors';
 import { readableMessage } from '../queue/failure';
 import { schemaOf } from '../rules/content-schema';
+import { contentTypesWithRules } from '../rules/match';
 import { getService } from '../utils/get-service';
 
 const TEST_TIMEOUT_MS = 120_000;
@@ -22,7 +23,7 @@ export const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => ({
 
   contentTypes() {
     const config = getService(strapi, 'config').get();
-    const uids = [...new Set(config.rules.map((rule) => rule.contentType))];
+    const uids = [...contentTypesWithRules(config)];
     return uids.map((uid) => {
       const schema = schemaOf(strapi, uid) as { info?: { displayName?: string }; attributes: Record<string, { type: string }> } | undefined;
       return {

@@ -5,7 +5,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import type { TriggerEvent } from '../config/schema';
-import { contentTypesWithRules, rulesForEvent } from '../rules/match';
+import { rulesForEvent } from '../rules/match';
 import { getService } from '../utils/get-service';
 import { isPluginWrite } from './plugin-writes';
 
@@ -32,13 +32,6 @@ export function registerDocumentTrigger(strapi: Core.Strapi): void {
   strapi.documents.use(async (context, next) => {
     const result = await next();
     if (!EVENTS.has(context.action) || isPluginWrite()) return result;
-    let watched: Set<string>;
-    try {
-      watched = contentTypesWithRules(getService(strapi, 'config').get());
-    } catch {
-      return result;
-    }
-    if (!watched.has(context.uid)) return result;
 
     const event = context.action as TriggerEvent;
     const rules = rulesForEvent(getService(strapi, 'config').get(), context.uid, event);
