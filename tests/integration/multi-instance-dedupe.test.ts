@@ -70,8 +70,8 @@ multiInstanceDescribe('two instances on one database', () => {
     for (const [index, documentId] of documentIds.entries()) {
       const jobs = await waitUntilSettled(documentId);
       const mine = answers.slice(index * RACERS, (index + 1) * RACERS);
-      expect(new Set(mine.map((answer) => answer.body.jobId))).toEqual(new Set([jobs[0].id]));
-      expect(mine.filter((answer) => !answer.body.deduplicated)).toHaveLength(1);
+      expect(new Set(mine.map((answer) => answer.body.data.jobId))).toEqual(new Set([jobs[0].id]));
+      expect(mine.filter((answer) => !answer.body.data.deduplicated)).toHaveLength(1);
       expect(jobs.map((job) => job.status)).toEqual(['succeeded']);
       expect(callsFor(titles[index])).toHaveLength(1);
     }

@@ -88,7 +88,9 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /** `describe` when the run's database can hold several Strapi processes, else `describe.skip`. */
-export const multiInstanceDescribe: jest.Describe = process.env.TEST_DATABASE === 'postgres' ? describe : describe.skip;
+export function multiInstanceDescribe(name: string, body: () => void): void {
+  (process.env.TEST_DATABASE === 'postgres' ? describe : describe.skip)(name, body);
+}
 
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   if (options.count > 1 && process.env.TEST_DATABASE !== 'postgres') throw new Error('several instances need TEST_DATABASE=postgres (SQLite allows one writer process)');
