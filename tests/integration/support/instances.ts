@@ -114,7 +114,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     ...options.env,
   };
-  const bootTimeoutMs = options.bootTimeoutMs ?? 60_000;
+  const bootTimeoutMs = options.bootTimeoutMs ?? 180_000;
   let token = '';
 
   const makeInstance = (index: number, port: number): Instance => {
