@@ -5,6 +5,8 @@
  * Whether an error is retried is decided in exactly one place: `isRetryable()` below.
  */
 
+import { redact } from '../utils/redact';
+
 export type ProviderErrorCode =
   | 'auth'
   | 'permission'
@@ -39,12 +41,13 @@ export class ProviderError extends Error {
   readonly providerCode?: string;
 
   constructor(message: string, options: ProviderErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Key-shaped text is removed here for every provider; known key values are removed by the registry's wrapper.
+    super(redact(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.status = options.status;
-    this.requestId = options.requestId;
+    this.requestId = options.requestId === undefined ? undefined : redact(String(options.requestId));
     this.retryAfterMs = options.retryAfterMs;
-    this.providerCode = options.providerCode;
+    this.providerCode = options.providerCode === undefined ? undefined : redact(String(options.providerCode));
   }
 }
 

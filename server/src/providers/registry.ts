@@ -9,6 +9,8 @@ import { kieProviderType } from './kie';
 import { createProviderLimiter, limitsSchema, type ProviderLimiter, withLimits } from './limits';
 import { localProviderType } from './local';
 import { openAIProviderType } from './openai';
+import { redactingLog, withRedaction } from './redaction';
+import { secretsInOptions } from '../utils/redact';
 import type { ImageProvider, ProviderFactoryContext, ProviderType } from './types';
 
 export const BUILT_IN_PROVIDER_TYPES: ProviderType[] = [localProviderType, openAIProviderType, azureOpenAIProviderType, kieProviderType];
@@ -63,7 +65,10 @@ export function createProviderRegistry(types: ProviderType[] = BUILT_IN_PROVIDER
         }
         const parsed = providerType.optionsSchema.safeParse(options);
         if (!parsed.success) throw configErrorFromZod(parsed.error, ['providers', name]);
-        instances.set(name, limited(name, type, providerType.create({ name, options: parsed.data, log }), parsed.data));
+        // Outermost wrapper: whatever any provider (or its limiter) answers is redacted before anyone sees it.
+        const secrets = secretsInOptions(parsed.data);
+        const created = providerType.create({ name, options: parsed.data, log: redactingLog(log, secrets) });
+        instances.set(name, withRedaction(limited(name, type, created, parsed.data), secrets));
       }
       const missing = config.defaultProvider;
       if (!instances.has(missing)) {
