@@ -1,11 +1,7 @@
-/**
- * Every provider, built-in or custom, is wrapped here by the registry: whatever comes back from it (results,
- * errors, log lines) passes through `redact` with the instance's own secrets before the worker stores,
- * logs or returns it. Providers still should not echo secrets; this is the net under them.
- */
+/** Redacting what a provider answers: results, errors (every string field, causes), log lines. */
 import { redact, redactDeep, type Secrets } from '../utils/redact';
 import { ModerationBlockedError, NonRetryableError, ProviderError } from './errors';
-import type { EditRequest, GenerateRequest, ImageProvider, ProviderCallOptions, ProviderFactoryContext, ProviderResult } from './types';
+import type { ProviderFactoryContext, ProviderResult } from './types';
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -53,29 +49,5 @@ export function redactingLog(log: ProviderFactoryContext['log'], secrets: Secret
     info: (message) => log.info(redact(String(message), secrets)),
     warn: (message) => log.warn(redact(String(message), secrets)),
     error: (message) => log.error(redact(String(message), secrets)),
-  };
-}
-
-/** The same provider with every answer, error and description redacted against `secrets`. */
-export function withRedaction(provider: ImageProvider, secrets: Secrets): ImageProvider {
-  async function run<R extends GenerateRequest>(call: (request: R, options: ProviderCallOptions) => Promise<ProviderResult>, request: R, options: ProviderCallOptions) {
-    try {
-      return redactResult(await call(request, options), secrets);
-    } catch (error) {
-      throw redactError(error, secrets);
-    }
-  }
-  return {
-    name: provider.name,
-    type: provider.type,
-    capabilities: provider.capabilities,
-    model: provider.model,
-    paramsSchema: provider.paramsSchema,
-    describe: () => redactDeep(provider.describe(), secrets),
-    ...(provider.handleCallback
-      ? { handleCallback: (input: Parameters<NonNullable<ImageProvider['handleCallback']>>[0]) => redactDeep(provider.handleCallback!(input), secrets) }
-      : {}),
-    generate: (request: GenerateRequest, options: ProviderCallOptions) => run(provider.generate.bind(provider), request, options),
-    edit: (request: EditRequest, options: ProviderCallOptions) => run(provider.edit.bind(provider), request, options),
   };
 }

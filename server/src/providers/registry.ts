@@ -9,7 +9,8 @@ import { kieProviderType } from './kie';
 import { createProviderLimiter, limitsSchema, type ProviderLimiter, withLimits } from './limits';
 import { localProviderType } from './local';
 import { openAIProviderType } from './openai';
-import { redactingLog, withRedaction } from './redaction';
+import { guardAnswers } from './answer-guard';
+import { redactingLog } from './redaction';
 import { secretsInOptions } from '../utils/redact';
 import type { ImageProvider, ProviderFactoryContext, ProviderType } from './types';
 
@@ -65,10 +66,11 @@ export function createProviderRegistry(types: ProviderType[] = BUILT_IN_PROVIDER
         }
         const parsed = providerType.optionsSchema.safeParse(options);
         if (!parsed.success) throw configErrorFromZod(parsed.error, ['providers', name]);
-        // Outermost wrapper: whatever any provider (or its limiter) answers is redacted before anyone sees it.
+        // Every answer is redacted and its retry hints capped before the limiter, the worker or the admin see it.
         const secrets = secretsInOptions(parsed.data);
         const created = providerType.create({ name, options: parsed.data, log: redactingLog(log, secrets) });
-        instances.set(name, withRedaction(limited(name, type, created, parsed.data), secrets));
+        const guarded = guardAnswers(created, { secrets, maxRetryAfterMs: config.queue.maxRetryAfterMs });
+        instances.set(name, limited(name, type, guarded, parsed.data));
       }
       const missing = config.defaultProvider;
       if (!instances.has(missing)) {
