@@ -24,7 +24,9 @@ export type OpenAIFault =
   /** 400 whose param, code, type and x-request-id all hold the key. */
   | 'echo_key_fields'
   /** A successful answer whose revised_prompt, usage and x-request-id hold the key. */
-  | 'echo_key_success';
+  | 'echo_key_success'
+  /** A successful answer carrying `fault.image` (a Buffer) as its image: bombs, broken files. */
+  | 'image_bytes';
 
 export interface FakeOpenAIOptions {
   apiKey?: string;
@@ -91,6 +93,9 @@ export class FakeOpenAI extends FakeServer<OpenAIFault> {
       const route = this.options.route ? this.options.route(request) : this.defaultRoute(request);
       if (!route || request.method !== 'POST') return fail(404, { message: `Invalid URL (${request.method} ${request.path})`, type: 'invalid_request_error', param: null, code: null });
       const echoOnSuccess = fault?.name === 'echo_key_success';
+      if (fault?.name === 'image_bytes') {
+        return this.sendJson(res, 200, { created: 1, data: [{ b64_json: (fault.image as Buffer).toString('base64') }], output_format: 'png' }, headers);
+      }
       if (echoOnSuccess) headers['x-request-id'] = `req_${this.apiKey}`;
       if (fault && !echoOnSuccess) return this.answerFault(fault, fail);
       const body = this.readFields(request, route.endpoint);

@@ -82,10 +82,13 @@ export type QueueConfig = z.infer<typeof queueSchema>;
 /** Limits applied to every image we decode (provider answers, sources, masks, downloads, test calls). */
 export const mediaLimitsSchema = z
   .object({
-    /** Largest real provider output is 3840x2160 (8.3 MP) and 4K kie images ~17 MP: 24 MP leaves headroom. */
-    maxInputPixels: z.number().int().min(1_000_000).max(268_402_689).default(24_000_000),
+    /**
+     * In 8-bit RGBA pixels (16-bit images count twice). The largest real output is 3840x2160 (8.3 MP); 16 MP
+     * is twice that and keeps a bomb's decoding memory under 300 MB (measured by `npm run bench -- bombs`).
+     */
+    maxInputPixels: z.number().int().min(1_000_000).max(268_402_689).default(16_000_000),
     /** Encoded bytes accepted per image (and per provider answer body). */
-    maxInputBytes: z.number().int().min(1024 * 1024).max(1024 * 1024 * 1024).default(64 * 1024 * 1024),
+    maxInputBytes: z.number().int().min(1024 * 1024).max(1024 * 1024 * 1024).default(32 * 1024 * 1024),
     /** Wall-clock cap of one decode/convert, in seconds. */
     decodeTimeoutSeconds: z.number().int().min(1).max(600).default(60),
   })

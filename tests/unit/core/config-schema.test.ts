@@ -27,7 +27,7 @@ describe('config/schema', () => {
         publishAfterAttach: true,
         maxTemplateValueLength: 2000,
         templateContentTypes: [],
-        media: { maxInputPixels: 24_000_000, maxInputBytes: 64 * 1024 * 1024, decodeTimeoutSeconds: 60 },
+        media: { maxInputPixels: 16_000_000, maxInputBytes: 32 * 1024 * 1024, decodeTimeoutSeconds: 60 },
       });
     });
 
