@@ -14,6 +14,9 @@ describe('startup config validation', () => {
     ['params the provider rejects', config([{ ...coverRule, params: { size: 'huge' } }]), 'ai-assets: rules[0].params.size: must be "auto" or "WIDTHxHEIGHT"'],
     ['a rule id that is not kebab-case', config([{ ...coverRule, id: 'Article Cover' }]), 'ai-assets: rules[0].id: must be kebab-case'],
     ['an unknown provider type', config([coverRule], { providers: { studio: { type: 'midjourney' } } }), 'ai-assets: providers.studio.type: unknown provider type "midjourney"'],
+    ['a prompt reading the admin author', config([{ ...coverRule, prompt: 'By {{createdBy.email}}' }]), 'ai-assets: rules[0].prompt: template field "createdBy.email" is not readable by templates'],
+    ['a provider baseUrl with credentials', config([coverRule], { providers: { studio: { type: 'openai', apiKey: 'k', baseUrl: 'https://user:pass@api.example.test/v1' } } }), 'ai-assets: providers.studio.baseUrl: must not contain credentials'],
+    ['an admin type opened to templates', config([coverRule], { templateContentTypes: ['admin::user'] }), 'ai-assets: templateContentTypes[0]: must be a plugin content-type uid'],
     ['a queue setting out of range', config([coverRule], { queue: { concurrency: 0 } }), 'ai-assets: queue.concurrency'],
   ])('refuses to start with %s', async (_case, badConfig, message) => {
     await expect(bootPlayground({ config: badConfig, workDir })).rejects.toThrow(message);
