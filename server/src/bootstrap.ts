@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { validateAgainstSchemas } from './config/validate-against-schemas';
 import { ACTIONS } from './permissions';
+import { registerJobWebhookEvents } from './events/job-events';
 import { getService } from './utils/get-service';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
@@ -14,5 +15,7 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
     ACTIONS.map(({ uid, displayName }) => ({ section: 'plugins', displayName, uid, pluginName: 'ai-assets' }))
   );
 
+  registerJobWebhookEvents(strapi);
   getService(strapi, 'queue').start();
+  getService(strapi, 'queue').publishSweep.start();
 };

@@ -30,7 +30,7 @@ interface InFlight {
   done: Promise<void>;
 }
 
-export function createWorker(options: { store: JobStore; config: QueueConfig; execute: ExecuteJob; log: Logger; isLeaseLost?: (error: unknown) => boolean }) {
+export function createWorker(options: { store: JobStore; config: QueueConfig; execute: ExecuteJob; log: Logger; isLeaseLost?: (error: unknown) => boolean; events?: { emit(status: 'failed', jobId: number): void } }) {
   const { store, config, execute, log } = options;
   const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   let claims = 0;
@@ -76,6 +76,7 @@ export function createWorker(options: { store: JobStore; config: QueueConfig; ex
           : { status: 'queued', runAt: now, leaseOwner: null, leaseExpiresAt: null, attemptLog },
         { leaseOwner: job.leaseOwner, leaseExpiresAt: { $lt: now } }
       );
+      if (moved && exhausted) options.events?.emit('failed', job.id);
       if (moved) log.warn(`ai-assets: job ${job.id} lost its worker; ${exhausted ? 'marked failed' : 'requeued'}`);
     }
   }
@@ -108,11 +109,12 @@ export function createWorker(options: { store: JobStore; config: QueueConfig; ex
       nextRunAt: decision.retryAt?.toISOString(),
     });
     const common = { errorCode: decision.code, errorMessage: decision.message, errorRetryable: decision.retryable, leaseOwner: null, leaseExpiresAt: null, attemptLog };
-    await store.updateHeld(
+    const recorded = await store.updateHeld(
       job.id,
       leaseToken,
       decision.retryAt ? { ...common, status: 'queued', runAt: decision.retryAt } : { ...common, status: 'failed', finishedAt: now }
     );
+    if (recorded && !decision.retryAt) options.events?.emit('failed', job.id);
     log.warn(`ai-assets: job ${job.id} attempt ${job.attempts} failed (${decision.code}): ${decision.message}`);
   }
 

@@ -160,7 +160,9 @@ export const createJobService = ({ strapi }: { strapi: Core.Strapi }) => {
         await store().update(id, { status: 'awaiting_review', reviewedByUserId: null });
         throw error;
       }
-      return view(await store().update(claimed.id, { attachedField: field, attachedAt: new Date() }));
+      const approved = await store().update(claimed.id, { attachedField: field, attachedAt: new Date() });
+      getService(strapi, 'queue').events.emit('approved', approved.id);
+      return view(approved);
     },
 
     async reject(id: number, input: { reason?: string; userId?: number }) {

@@ -109,6 +109,7 @@ export const createPipeline = ({ strapi }: { strapi: Core.Strapi }) => {
         if (!(await store.updateHeld(job.id, leaseToken, { status: 'awaiting_review', leaseOwner: null, leaseExpiresAt: null, ...timing }))) {
           throw new LeaseLostError(job.id);
         }
+        getService(strapi, 'queue').events.emit('awaiting_review', job.id);
         return 'awaiting_review';
       }
       throwIfAborted(signal);
@@ -131,6 +132,7 @@ export const createPipeline = ({ strapi }: { strapi: Core.Strapi }) => {
         ...timing,
       });
       if (!done) throw new LeaseLostError(job.id);
+      getService(strapi, 'queue').events.emit('succeeded', job.id);
       return 'succeeded';
     },
   };

@@ -2,15 +2,21 @@
 import type { Core } from '@strapi/strapi';
 import { createJobStore } from '../queue/job-store';
 import { createWorker, type Worker } from '../queue/worker';
+import { createJobEvents } from '../events/job-events';
+import { createPublishSweep } from '../triggers/publish-sweep';
 import { getService } from '../utils/get-service';
 import { LeaseLostError } from './pipeline';
 
 export const createQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
   const store = createJobStore({ strapi });
+  const events = createJobEvents({ strapi, store });
+  const publishSweep = createPublishSweep({ strapi, store });
   let worker: Worker | null = null;
 
   return {
     store,
+    events,
+    publishSweep,
 
     start(): void {
       const config = getService(strapi, 'config').get().queue;
@@ -19,6 +25,7 @@ export const createQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
         store,
         config,
         log: strapi.log,
+        events,
         execute: (job, leaseToken, signal) => getService(strapi, 'pipeline').run(job, leaseToken, signal),
         isLeaseLost: (error) => error instanceof LeaseLostError,
       });
