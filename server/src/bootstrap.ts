@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { validateAgainstSchemas } from './config/validate-against-schemas';
 import { ACTIONS } from './permissions';
 import { registerJobWebhookEvents } from './events/job-events';
+import { scheduleRetention } from './queue/retention';
 import { getService } from './utils/get-service';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
@@ -16,6 +17,7 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   );
 
   registerJobWebhookEvents(strapi);
+  scheduleRetention(strapi, getService(strapi, 'jobStore'), config.retention);
   getService(strapi, 'queue').start();
-  getService(strapi, 'queue').publishSweep.start();
+  getService(strapi, 'publishSweep').start();
 };

@@ -81,7 +81,7 @@ describe('no lost publish', () => {
       expect((await allJobs(app.strapi)).filter((job) => job.targetDocumentId === handled.documentId)).toHaveLength(1);
 
       // A second sweep over the same window finds nothing missing.
-      expect(await app.strapi.plugin('ai-assets').service('queue').publishSweep.sweepNow()).toBe(0);
+      expect(await app.strapi.plugin('ai-assets').service('publishSweep').sweepNow()).toBe(0);
       expect((await allJobs(app.strapi)).filter((job) => job.targetDocumentId === article.documentId)).toHaveLength(1);
     } finally {
       await app.stop();

@@ -13,7 +13,7 @@ export default ({ strapi }: { strapi: Core.Strapi }) => ({
   async findOne(ctx: Context) {
     const id = parseInput(schemas.id, ctx.params.id, 'id');
     await respond(ctx, async () => {
-      const job = await getService(strapi, 'queue').store.findById(id);
+      const job = await getService(strapi, 'jobStore').findById(id);
       if (!job) throw new errors.NotFoundError(`Job ${id} does not exist.`);
       return { data: await getService(strapi, 'jobs').view(job) };
     });
