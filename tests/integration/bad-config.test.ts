@@ -17,6 +17,11 @@ describe('startup config validation', () => {
     ['a prompt reading the admin author', config([{ ...coverRule, prompt: 'By {{createdBy.email}}' }]), 'ai-assets: rules[0].prompt: template field "createdBy.email" is not readable by templates'],
     ['a provider baseUrl with credentials', config([coverRule], { providers: { studio: { type: 'openai', apiKey: 'k', baseUrl: 'https://user:pass@api.example.test/v1' } } }), 'ai-assets: providers.studio.baseUrl: must not contain credentials'],
     ['an admin type opened to templates', config([coverRule], { templateContentTypes: ['admin::user'] }), 'ai-assets: templateContentTypes[0]: must be a plugin content-type uid'],
+    [
+      'a publish rule on a type without Draft & Publish',
+      config([{ ...coverRule, id: 'snippet-image', contentType: 'api::snippet.snippet', prompt: 'Picture of {{title}}', target: 'image', altText: '{{title}}', caption: undefined }]),
+      'ai-assets: rules[0].on: "publish" never happens on api::snippet.snippet (Draft & Publish is off): use "create" and/or "update" instead',
+    ],
     ['a queue setting out of range', config([coverRule], { queue: { concurrency: 0 } }), 'ai-assets: queue.concurrency'],
   ])('refuses to start with %s', async (_case, badConfig, message) => {
     await expect(bootPlayground({ config: badConfig, workDir })).rejects.toThrow(message);

@@ -22,6 +22,10 @@ export function validateAgainstSchemas(strapi: Core.Strapi, config: PluginConfig
       problems.push(`${at}.contentType: "${rule.contentType}" is not a content type of this app`);
       return;
     }
+    const draftAndPublish = Boolean((schema as { options?: { draftAndPublish?: boolean } }).options?.draftAndPublish);
+    if (rule.on.includes('publish') && !draftAndPublish) {
+      problems.push(`${at}.on: "publish" never happens on ${rule.contentType} (Draft & Publish is off): use "create" and/or "update" instead`);
+    }
     const mediaField = (key: 'target' | 'source' | 'mask') => {
       const field = rule[key];
       if (!field) return;
