@@ -72,7 +72,7 @@ describe('security hardening', () => {
     await createUserWithActions(app.strapi, 'limited@example.test', ['plugin::ai-assets.read', 'plugin::ai-assets.generate']);
     superAdmin = api(app.strapi, await login(app.strapi, 'super@example.test'));
     limited = api(app.strapi, await login(app.strapi, 'limited@example.test'));
-  }, 180_000);
+  }, 420_000);
   afterAll(async () => {
     await app?.stop();
     await fake?.stop();
