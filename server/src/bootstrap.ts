@@ -1,5 +1,6 @@
 import type { Core } from '@strapi/strapi';
 import { validateAgainstSchemas } from './config/validate-against-schemas';
+import { configureDecodeLimits } from './media/decode';
 import { ACTIONS } from './permissions';
 import { registerJobWebhookEvents } from './events/job-events';
 import { scheduleRetention } from './queue/retention';
@@ -7,6 +8,7 @@ import { getService } from './utils/get-service';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
   const config = getService(strapi, 'config').get();
+  configureDecodeLimits(config.media);
   const providers = getService(strapi, 'providers');
   // Custom provider types are registered by the host app's register(), which runs before this.
   providers.build(config, strapi.log);
