@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { QueueConfig } from '../config/schema';
 import { decideFailure } from './failure';
 import type { JobStore } from './job-store';
+import { providerWaitOf, releaseForWait } from './provider-gate';
 import type { Job } from './types';
 
 /** Runs a claimed job; `leaseToken` identifies this claim for every write the execution makes. */
@@ -94,6 +95,11 @@ export function createWorker(options: { store: JobStore; config: QueueConfig; ex
         leaseExpiresAt: null,
         attemptLog: store.appendAttempt(job, { attempt: job.attempts, startedAt, finishedAt: now.toISOString(), outcome: 'released' }),
       });
+      return;
+    }
+    const wait = providerWaitOf(error);
+    if (wait) {
+      await releaseForWait(store, job, leaseToken, wait);
       return;
     }
     const decision = decideFailure(error, job.attempts, job.maxAttempts, { baseMs: config.backoffBaseMs, maxMs: config.maxBackoffMs }, now);
