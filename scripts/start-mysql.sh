@@ -17,6 +17,8 @@ CREATE USER IF NOT EXISTS 'ai_assets'@'localhost' IDENTIFIED BY 'ai_assets';
 GRANT ALL PRIVILEGES ON *.* TO 'ai_assets'@'127.0.0.1';
 GRANT ALL PRIVILEGES ON *.* TO 'ai_assets'@'localhost';
 FLUSH PRIVILEGES;
+-- A throwaway test server: no fsync per commit (Strapi's first boot on a fresh database is hundreds of DDL statements).
+SET GLOBAL innodb_flush_log_at_trx_commit = 2;
 SQL
 # Databases left by earlier runs (one per test work dir).
 for database in $(mysql --protocol=socket -uroot -N -e "SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE 'ai\\_assets\\_%'"); do
