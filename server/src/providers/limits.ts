@@ -10,6 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { AiAssetsError } from '../errors/domain';
 import { abortableSleep, throwIfAborted } from '../utils/abort';
 import { OverloadedError, RateLimitedError } from './errors';
 import { emptyLimitState, finish, pauseUntil, renew, reserve, type LimitState, type WaitKind, type WindowOptions } from './limit-window';
@@ -47,8 +48,9 @@ export function createMemoryLimitStateStore(): LimitStateStore {
 }
 
 /** A call must wait for a limit or a pause; nothing was sent. `until` is when to try again. */
-export class ProviderWaitError extends Error {
+export class ProviderWaitError extends AiAssetsError {
   readonly code = 'waiting_for_limit';
+  readonly retryable = true;
   constructor(
     message: string,
     readonly provider: string,
@@ -56,7 +58,6 @@ export class ProviderWaitError extends Error {
     readonly until: Date
   ) {
     super(message);
-    this.name = 'ProviderWaitError';
   }
 }
 

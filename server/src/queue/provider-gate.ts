@@ -4,7 +4,7 @@
  * back, runs again when the limit frees, and shows why it waits in `errorMessage`.
  */
 import { ProviderWaitError } from '../providers/limits';
-import type { JobStore } from './job-store';
+import type { WorkerStore } from './worker';
 import type { Job } from './types';
 
 /** The wait `error` stands for, or null when it is a real failure. */
@@ -13,7 +13,7 @@ export function providerWaitOf(error: unknown): ProviderWaitError | null {
 }
 
 /** Puts the held job back until the wait ends; false when the lease was lost meanwhile. */
-export async function releaseForWait(store: JobStore, job: Job, leaseToken: string, wait: ProviderWaitError): Promise<boolean> {
+export async function releaseForWait(store: Pick<WorkerStore, 'updateHeld'>, job: Job, leaseToken: string, wait: ProviderWaitError): Promise<boolean> {
   return store.updateHeld(job.id, leaseToken, {
     status: 'queued',
     attempts: Math.max(0, job.attempts - 1),

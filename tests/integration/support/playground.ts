@@ -51,7 +51,7 @@ export function compilePlayground(): Promise<void> {
  * TEST_DATABASE=postgres runs the same tests on PostgreSQL (TEST_DATABASE_URL, default a local server with
  * user/password postgres). Each work dir gets its own database, so restart tests reuse theirs.
  */
-async function postgresEnv(workDir: string): Promise<Record<string, string>> {
+export async function postgresEnv(workDir: string): Promise<Record<string, string>> {
   const base = new URL(process.env.TEST_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres');
   const database = `ai_assets_${path.basename(workDir).replace(/[^a-z0-9]/gi, '_').toLowerCase()}`;
   const { Client } = await import('pg');
@@ -68,7 +68,7 @@ async function postgresEnv(workDir: string): Promise<Record<string, string>> {
 }
 
 /** TEST_DATABASE=mysql: the same on MySQL/MariaDB (TEST_MYSQL_URL, default the user `scripts/start-mysql.sh` creates). */
-async function mysqlEnv(workDir: string): Promise<Record<string, string>> {
+export async function mysqlEnv(workDir: string): Promise<Record<string, string>> {
   const base = new URL(process.env.TEST_MYSQL_URL ?? 'mysql://ai_assets:ai_assets@127.0.0.1:3306/mysql');
   const database = `ai_assets_${path.basename(workDir).replace(/[^a-z0-9]/gi, '_').toLowerCase()}`;
   const mysql = await import('mysql2/promise');
