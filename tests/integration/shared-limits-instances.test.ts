@@ -61,8 +61,6 @@ multiInstanceDescribe('a provider limit shared by three instances', () => {
     // Throughput: the provider allows LIMIT calls in any minute; call LIMIT+1 can go out no sooner than one minute
     // after call 1. How close we come is the share of the limit used.
     const share = 60_000 / (sent[LIMIT] - sent[0]);
-    expect(share).toBeGreaterThanOrEqual(0.95);
-    expect(share).toBeLessThanOrEqual(1);
     // No attempt burned while waiting: every job ran at most once, and a job never sent is back at 0 attempts.
     expect(jobs).toHaveLength(JOBS);
     expect(jobs.filter((job) => job.status === 'failed')).toEqual([]);
@@ -72,6 +70,11 @@ multiInstanceDescribe('a provider limit shared by three instances', () => {
     expect(sentOrRunning).toBeLessThanOrEqual(sent.length + 3 * 8);
     // Some jobs were put back to wait for the next slot, showing why.
     expect(jobs.filter((job) => job.status === 'queued' && Number(job.attempts) === 0 && job.errorCode === 'waiting_for_limit').length).toBeGreaterThan(0);
-    console.log(`shared limit: ${sent.length} requests, share of the limit ${share.toFixed(3)}, 429s ${fake.limitRefusals.length}`);
+    console.log(
+      `shared limit: ${sent.length} requests, share of the limit ${share.toFixed(3)}, 429s ${fake.limitRefusals.length}; ` +
+        `call ${LIMIT} at +${sent[LIMIT - 1] - sent[0]} ms, call ${LIMIT + 1} at +${sent[LIMIT] - sent[0]} ms, calls 2-4 at ${sent.slice(1, 4).map((at) => `+${at - sent[0]}`).join(' ')} ms`
+    );
+    expect(share).toBeGreaterThanOrEqual(0.95);
+    expect(share).toBeLessThanOrEqual(1);
   }, 300_000);
 });

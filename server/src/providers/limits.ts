@@ -72,11 +72,30 @@ export interface LimiterOptions {
   store?: LimitStateStore;
 }
 
+export interface CallOutcome {
+  result?: ProviderResult;
+  error?: unknown;
+}
+
 export interface ProviderLimiter {
-  /** Reserves a slot for a call about to be sent; resolves with the function that ends it. */
-  acquire(images: number, signal: AbortSignal): Promise<() => Promise<void>>;
-  /** Learns from an answer: pauses after a rate limit / overload hint or an exhausted window. */
-  observe(outcome: { result?: ProviderResult; error?: unknown }): Promise<void>;
+  /**
+   * Reserves a slot for a call about to be sent; resolves with `end`, to be called once the answer (or error)
+   * is in: it frees the slot and learns from the answer (a rate limit / overload hint or an exhausted window
+   * pauses the provider), in one write.
+   */
+  acquire(images: number, signal: AbortSignal): Promise<(outcome: CallOutcome) => Promise<void>>;
+}
+
+/** Until when the provider asked us to pause, judging by `outcome` (0 = no pause). */
+export function pauseAskedUntil({ result, error }: CallOutcome, answeredAt: number): number {
+  let until = 0;
+  if ((error instanceof RateLimitedError || error instanceof OverloadedError) && error.retryAfterMs !== undefined && error.retryAfterMs > 0) {
+    until = answeredAt + error.retryAfterMs;
+  }
+  for (const window of Object.values(result?.rateLimit ?? {})) {
+    if (window.remaining === 0 && window.resetMs !== undefined && window.resetMs > 0) until = Math.max(until, answeredAt + window.resetMs);
+  }
+  return until;
 }
 
 const clockTime = (at: number) => `${new Date(at).toISOString().slice(11, 19)} UTC`;
@@ -147,29 +166,24 @@ export function createProviderLimiter(name: string, limits: ProviderLimits = {},
         if (reservation.until > deadline) {
           throw new ProviderWaitError(waitReason(name, limits, reservation.kind, reservation.until), name, reservation.kind, new Date(reservation.until));
         }
-        await abortableSleep(Math.max(1, Math.min(reservation.until - now(), 250)), signal);
+        await abortableSleep(Math.max(1, reservation.until - now()), signal);
       }
       held.add(id);
       startRenewing();
-      let released = false;
-      return async () => {
-        if (released) return;
-        released = true;
+      let ended = false;
+      return async (outcome) => {
+        if (ended) return;
+        ended = true;
+        // The answer's time, not the time this write gets through: the window counts from when the provider answered.
+        const answered = { ...windowOptions() };
         held.delete(id);
         stopRenewingIfIdle();
-        await update((state) => ({ state: finish(state, id, windowOptions()), value: undefined }));
+        const pause = pauseAskedUntil(outcome, answered.now);
+        await update((state) => {
+          const finished = finish(state, id, answered);
+          return { state: pause > 0 ? pauseUntil(finished, pause, answered) : finished, value: undefined };
+        });
       };
-    },
-
-    async observe({ result, error }) {
-      let until = 0;
-      if ((error instanceof RateLimitedError || error instanceof OverloadedError) && error.retryAfterMs !== undefined && error.retryAfterMs > 0) {
-        until = now() + error.retryAfterMs;
-      }
-      for (const window of Object.values(result?.rateLimit ?? {})) {
-        if (window.remaining === 0 && window.resetMs !== undefined && window.resetMs > 0) until = Math.max(until, now() + window.resetMs);
-      }
-      if (until > 0) await update((state) => ({ state: pauseUntil(state, until, windowOptions()), value: undefined }));
     },
   };
 }
@@ -182,20 +196,19 @@ function imagesRequested(params: Record<string, unknown>): number {
 /** The same provider, with every call going through `limiter`. */
 export function withLimits(provider: ImageProvider, limiter: ProviderLimiter): ImageProvider {
   async function run<R extends GenerateRequest>(call: (request: R, options: ProviderCallOptions) => Promise<ProviderResult>, request: R, options: ProviderCallOptions) {
-    const release = await limiter.acquire(imagesRequested(request.params), options.signal);
+    const end = await limiter.acquire(imagesRequested(request.params), options.signal);
     // The bookkeeping after a call must never fail a call that was made (and maybe paid for): if it cannot be
     // written, the slot stays taken until its claim lapses, which errs on the safe side.
-    const quietly = (work: () => Promise<void>) => work().catch(() => undefined);
+    const quietly = (outcome: CallOutcome) => end(outcome).catch(() => undefined);
+    let result: ProviderResult;
     try {
-      const result = await call(request, options);
-      await quietly(() => limiter.observe({ result }));
-      return result;
+      result = await call(request, options);
     } catch (error) {
-      await quietly(() => limiter.observe({ error }));
+      await quietly({ error });
       throw error;
-    } finally {
-      await quietly(release);
     }
+    await quietly({ result });
+    return result;
   }
   return {
     name: provider.name,
