@@ -146,7 +146,9 @@ export const createJobService = ({ strapi, store }: { strapi: Core.Strapi; store
         await store.update(id, { status: 'awaiting_review', reviewedByUserId: null });
         throw error;
       }
-      return view(await store.update(claimed.id, { attachedField: field, attachedAt: new Date() }));
+      const approved = await store.update(claimed.id, { attachedField: field, attachedAt: new Date() });
+      getService(strapi, 'jobEvents').emit('approved', approved.id);
+      return view(approved);
     },
 
     async reject(id: number, input: { reason?: string; userId?: number }) {

@@ -123,6 +123,7 @@ export const createPipeline = ({ strapi, store }: { strapi: Core.Strapi; store: 
         if (!(await store.updateHeld(job.id, leaseToken, { status: 'awaiting_review', leaseOwner: null, leaseExpiresAt: null, ...timing }))) {
           throw new LeaseLostError(job.id);
         }
+        getService(strapi, 'jobEvents').emit('awaiting_review', job.id);
         return 'awaiting_review';
       }
       throwIfAborted(signal);
@@ -145,6 +146,7 @@ export const createPipeline = ({ strapi, store }: { strapi: Core.Strapi; store: 
         ...timing,
       });
       if (!done) throw new LeaseLostError(job.id);
+      getService(strapi, 'jobEvents').emit('succeeded', job.id);
       return 'succeeded';
     },
   };

@@ -57,20 +57,20 @@ describe('fake openai', () => {
 
   describe('enforceRateLimit', () => {
     it('refuses requests over the limit with 429 and retry-after, counts them, and admits again once the window moved', async () => {
-      fake.enforceRateLimit(2, 300);
+      fake.enforceRateLimit(2, 1500);
       const body = { model: 'gpt-image-2', prompt: 'x', size: '1024x1024' };
       const statuses: number[] = [];
       for (let index = 0; index < 3; index += 1) statuses.push((await generate(body)).status);
       expect(statuses).toEqual([200, 200, 429]);
       expect(fake.limitRefusals).toHaveLength(1);
-      const deadline = Date.now() + 2000;
+      const deadline = Date.now() + 5000;
       let status = 429;
       while (status === 429 && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 50));
         status = (await generate(body)).status;
       }
       expect(status).toBe(200);
-      expect(fake.requests[fake.requests.length - 1].receivedAt - fake.requests[0].receivedAt).toBeGreaterThanOrEqual(300);
+      expect(fake.requests[fake.requests.length - 1].receivedAt - fake.requests[0].receivedAt).toBeGreaterThanOrEqual(1500);
     });
   });
 
