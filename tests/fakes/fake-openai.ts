@@ -65,10 +65,37 @@ export class FakeOpenAI extends FakeServer<OpenAIFault> {
   /** Rate-limit headers sent with every answer; tests may change them. */
   rateLimit = { limitRequests: 50, remainingRequests: 49, resetRequests: '1.2s', limitTokens: 100_000, remainingTokens: 99_000, resetTokens: '6m0s' };
   private requestCounter = 0;
+  /** When set, answers like OpenAI over its requests-per-minute limit: a sliding window of accepted requests. */
+  private enforced: { requestsPerMinute: number; windowMs: number } | null = null;
+  /** Arrival times of the requests the enforced limit accepted. */
+  private readonly accepted: number[] = [];
+  /** Requests refused with 429 by the enforced limit (caused by the client, not injected). */
+  readonly limitRefusals: RecordedRequest[] = [];
 
   constructor(private readonly options: FakeOpenAIOptions = {}) {
     super();
     this.apiKey = options.apiKey ?? 'sk-test-fake-openai-0123456789abcdef';
+  }
+
+  /** Enforce `requestsPerMinute` over any `windowMs` (default one minute), counted at each request's arrival. */
+  enforceRateLimit(requestsPerMinute: number, windowMs = 60_000): this {
+    this.enforced = { requestsPerMinute, windowMs };
+    return this;
+  }
+
+  /** Whether the enforced limit admits `request`; answers are given in arrival order (same latency for all). */
+  private admit(request: RecordedRequest): { admitted: boolean; remaining: number; resetMs: number } {
+    const { requestsPerMinute, windowMs } = this.enforced!;
+    const inWindow = this.accepted.filter((at) => at > request.receivedAt - windowMs);
+    const admitted = inWindow.length < requestsPerMinute;
+    if (admitted) {
+      this.accepted.push(request.receivedAt);
+      inWindow.push(request.receivedAt);
+    } else {
+      this.limitRefusals.push(request);
+    }
+    const resetMs = inWindow.length > 0 ? Math.max(0, inWindow[0] + windowMs - request.receivedAt) : 0;
+    return { admitted, remaining: Math.max(0, requestsPerMinute - inWindow.length), resetMs };
   }
 
   protected async handle(request: RecordedRequest, res: ServerResponse, fault: Fault<OpenAIFault> | undefined, credential: string | undefined) {
@@ -85,6 +112,16 @@ export class FakeOpenAI extends FakeServer<OpenAIFault> {
     };
     const fail = (status: number, body: Record<string, unknown>, extra: Record<string, string> = {}) => this.sendJson(res, status, { error: body }, { ...headers, ...extra });
     if (this.handleTransportFault(res, fault, headers)) return;
+    if (this.enforced && !fault) {
+      const { admitted, remaining, resetMs } = this.admit(request);
+      headers['x-ratelimit-limit-requests'] = String(this.enforced.requestsPerMinute);
+      headers['x-ratelimit-remaining-requests'] = String(remaining);
+      headers['x-ratelimit-reset-requests'] = `${(resetMs / 1000).toFixed(3)}s`;
+      if (!admitted) {
+        const message = `Rate limit reached for requests per minute (RPM): Limit ${this.enforced.requestsPerMinute}, Used ${this.enforced.requestsPerMinute}.`;
+        return fail(429, { message, type: 'requests', param: null, code: 'rate_limit_exceeded' }, { 'retry-after': String(Math.max(1, Math.ceil(resetMs / 1000))) });
+      }
+    }
     try {
       const expected = this.options.auth === 'api-key' ? this.apiKey : `Bearer ${this.apiKey}`;
       if (credential !== expected || fault?.name === 'bad_key') {

@@ -7,6 +7,7 @@ import type { QueueConfig } from '../config/schema';
 import { decideFailure } from './failure';
 import type { JobStore } from './job-store';
 import { leaseOwnerAlive, thisHost } from './lease-owner';
+import { providerWaitOf, releaseForWait } from './provider-gate';
 import type { Job } from './types';
 
 /** What the worker needs from the job store. */
@@ -113,6 +114,11 @@ export function createWorker(options: { store: WorkerStore; config: QueueConfig;
         leaseExpiresAt: null,
         attemptLog: store.appendAttempt(job, { attempt: job.attempts, startedAt, finishedAt: now.toISOString(), outcome: 'released' }),
       });
+      return;
+    }
+    const wait = providerWaitOf(error);
+    if (wait) {
+      await releaseForWait(store, job, leaseToken, wait);
       return;
     }
     const decision = decideFailure(error, job.attempts, job.maxAttempts, { baseMs: config.backoffBaseMs, maxMs: config.maxBackoffMs }, now);

@@ -6,7 +6,6 @@
  */
 import { z } from 'zod';
 import { createHttpClient } from '../../http/client';
-import { limitsSchema } from '../limits';
 import { urlOption } from '../common/url-option';
 import { createOpenAICompatibleProvider } from '../openai/core';
 import { apiKeyOption, dispatcherOption, timeoutOption } from '../openai/options';
@@ -28,7 +27,6 @@ export const azureOpenAIOptionsSchema = z
     model: z.string().min(1).default('gpt-image-2'),
     timeoutMs: timeoutOption,
     prices: pricesSchema.optional(),
-    limits: limitsSchema.optional(),
     dispatcher: dispatcherOption,
   })
   .strict()

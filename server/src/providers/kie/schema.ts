@@ -1,6 +1,5 @@
 /** Options and rule params of the `kie` provider type (kie.ai GPT Image 2 task API). */
 import { z } from 'zod';
-import { limitsSchema } from '../limits';
 import { urlOption } from '../common/url-option';
 import { apiKeyOption, dispatcherOption } from '../openai/options';
 import type { ImageInput } from '../types';
@@ -39,7 +38,6 @@ export const kieOptionsSchema = z
      * (capabilities.edit = false) and says so in describe().
      */
     publicUrlFor: z.custom<PublicUrlFor>((value) => typeof value === 'function', { message: 'must be a function' }).optional(),
-    limits: limitsSchema.optional(),
     dispatcher: dispatcherOption,
   })
   .strict();

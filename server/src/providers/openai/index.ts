@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import { createHttpClient } from '../../http/client';
-import { limitsSchema } from '../limits';
 import { urlOption } from '../common/url-option';
 import type { ImageProvider, ProviderType } from '../types';
 import { createOpenAICompatibleProvider } from './core';
@@ -21,7 +20,6 @@ export const openAIOptionsSchema = z
     timeoutMs: timeoutOption,
     /** Merged over the defaults by model id. */
     prices: pricesSchema.optional(),
-    limits: limitsSchema.optional(),
     dispatcher: dispatcherOption,
   })
   .strict();
