@@ -17,6 +17,11 @@ export const outputSchema = z
     width: z.number().int().min(16).max(8192).optional(),
     height: z.number().int().min(16).max(8192).optional(),
     fit: z.enum(['cover', 'contain', 'inside', 'outside', 'fill']).default('cover'),
+    /**
+     * false: store no responsive formats (thumbnail, breakpoints) next to this file. No default, so rules
+     * written before this key keep their input hash (and are not regenerated).
+     */
+    formats: z.boolean().optional(),
   })
   .strict();
 export type OutputSpec = z.infer<typeof outputSchema>;

@@ -1,3 +1,4 @@
+import type { StoredProvenance } from '../media/provenance';
 import type { JobStatus } from './statuses';
 
 export type JobTrigger = 'publish' | 'create' | 'update' | 'manual' | 'regenerate' | 'edit' | 'retry';
@@ -21,6 +22,8 @@ export interface JobResult {
   height: number;
   size: number;
   name: string;
+  /** Who made the file (IPTC digital source type, model, provider) and whether the provider's bytes were kept. */
+  provenance?: StoredProvenance;
 }
 
 /** One row of plugin::ai-assets.job. */

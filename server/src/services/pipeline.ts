@@ -4,12 +4,9 @@
  * attaches the file it already paid for instead of calling the provider again.
  */
 import type { Core } from '@strapi/strapi';
-import type { OutputSpec } from '../config/schema';
-import { outputSchema } from '../config/schema';
-import { resultFileName } from '../media/file-name';
-import { processImage } from '../media/process';
+import { createJobImageStore } from '../media/store-job-images';
 import { MalformedResponseError, NonRetryableError } from '../providers/errors';
-import type { Job, JobResult } from '../queue/types';
+import type { Job } from '../queue/types';
 import { throwIfAborted } from '../utils/abort';
 import { getService } from '../utils/get-service';
 
@@ -56,26 +53,7 @@ export const createPipeline = ({ strapi }: { strapi: Core.Strapi }) => {
     const image = response.images[0];
     if (!image?.data?.length) throw new MalformedResponseError('The provider answered without an image.', { requestId: response.requestId });
 
-    const output: OutputSpec = outputSchema.parse(job.output ?? {});
-    const processed = await processImage(image.data, output);
-    throwIfAborted(signal);
-    const file = await library().upload({
-      data: processed.data,
-      name: resultFileName(job.rule, job.entryTitle, job.inputHash, processed.extension),
-      mime: processed.mime,
-      alternativeText: job.altText ?? undefined,
-      caption: job.caption ?? undefined,
-      folderPath: job.folder ?? undefined,
-    });
-    const result: JobResult = {
-      fileId: file.id,
-      url: file.url,
-      mime: processed.mime,
-      width: processed.width,
-      height: processed.height,
-      size: processed.size,
-      name: file.name,
-    };
+    const [{ file, result }] = await createJobImageStore({ strapi, library: library() }).store({ job, image: image.data, model: response.model ?? job.model, signal });
     const stillHeld = await getService(strapi, 'queue').store.updateHeld(job.id, leaseToken, {
       resultFileId: file.id,
       result,
