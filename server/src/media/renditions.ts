@@ -51,15 +51,63 @@ async function decode(input: Buffer): Promise<Pixels> {
   return { data, width: info.width, height: info.height, channels: info.channels as Pixels['channels'] };
 }
 
-/** Resize/crop per the spec; the attention strategy keeps the most salient region (faces, skin, contrast) in a cover crop. */
-async function resizePixels(pixels: Pixels, spec: Pick<OutputSpec, 'width' | 'height' | 'fit'>): Promise<Pixels> {
-  if (!spec.width && !spec.height) return pixels;
-  if (spec.width === pixels.width && spec.height === pixels.height) return pixels;
-  const { data, info } = await fromPixels(pixels)
-    .resize({ width: spec.width, height: spec.height, fit: spec.fit, position: spec.fit === 'cover' ? 'attention' : 'centre' })
+/** The saliency search runs on a copy this size (long edge): cheap, and plenty to find the subject. */
+const SALIENCY_EDGE = 256;
+
+interface Region {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * What a rendition is cut from: decoded pixels, an optional crop region of them, and the rendition's size.
+ * Every file of the rendition (original and formats) is ONE streamed sharp pipeline from these pixels.
+ */
+interface RenditionSource {
+  pixels: Pixels;
+  region: Region | null;
+  width: number;
+  height: number;
+}
+
+/**
+ * A cover crop is the WIDEST box of the asked aspect ratio (so nothing is cut that a wider crop could keep),
+ * placed by sharp's attention strategy (faces, skin tones, saturated detail) run on a small copy.
+ */
+async function coverRegion(pixels: Pixels, width: number, height: number): Promise<Region> {
+  const aspect = width / height;
+  const cropWidth = Math.min(pixels.width, Math.round(pixels.height * aspect));
+  const cropHeight = Math.min(pixels.height, Math.round(pixels.width / aspect));
+  if (cropWidth === pixels.width && cropHeight === pixels.height) return { left: 0, top: 0, width: cropWidth, height: cropHeight };
+  const scale = Math.min(1, SALIENCY_EDGE / Math.max(pixels.width, pixels.height));
+  const small = await fromPixels(pixels)
+    .resize({ width: Math.max(1, Math.round(pixels.width * scale)), height: Math.max(1, Math.round(pixels.height * scale)), fit: 'fill' })
     .raw()
     .toBuffer({ resolveWithObject: true });
-  return { data, width: info.width, height: info.height, channels: info.channels as Pixels['channels'] };
+  const { info } = await fromPixels({ data: small.data, width: small.info.width, height: small.info.height, channels: pixels.channels })
+    .resize({ width: Math.max(1, Math.round(cropWidth * scale)), height: Math.max(1, Math.round(cropHeight * scale)), fit: 'cover', position: 'attention' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const clamp = (value: number, max: number) => Math.min(Math.max(0, Math.round(value)), max);
+  return {
+    left: clamp(Math.abs(info.cropOffsetLeft ?? 0) / scale, pixels.width - cropWidth),
+    top: clamp(Math.abs(info.cropOffsetTop ?? 0) / scale, pixels.height - cropHeight),
+    width: cropWidth,
+    height: cropHeight,
+  };
+}
+
+async function sourceFor(pixels: Pixels, spec: OutputSpec): Promise<RenditionSource> {
+  if (!spec.width && !spec.height) return { pixels, region: null, width: pixels.width, height: pixels.height };
+  if (spec.fit === 'cover' && spec.width && spec.height) {
+    return { pixels, region: await coverRegion(pixels, spec.width, spec.height), width: spec.width, height: spec.height };
+  }
+  // contain / inside / outside / fill, or one edge given: sharp computes the size; formats are cut from the result.
+  const { data, info } = await fromPixels(pixels).resize({ width: spec.width, height: spec.height, fit: spec.fit }).raw().toBuffer({ resolveWithObject: true });
+  const resized: Pixels = { data, width: info.width, height: info.height, channels: info.channels as Pixels['channels'] };
+  return { pixels: resized, region: null, width: resized.width, height: resized.height };
 }
 
 /** Encoder settings of an output spec; shared with the bench's bare-sharp baseline so both encode alike. */
@@ -76,8 +124,13 @@ export function applyEncoder(pipeline: Sharp, spec: Pick<OutputSpec, 'format' | 
   }
 }
 
-async function encode(pixels: Pixels, spec: OutputSpec, xmp: string | null): Promise<EncodedImage> {
-  let pipeline = applyEncoder(fromPixels(pixels), spec);
+/** One file of a rendition at `size`: crop (if any), resize (if needed), encode once, XMP. */
+async function encode(source: RenditionSource, size: { width: number; height: number }, spec: OutputSpec, xmp: string | null): Promise<EncodedImage> {
+  let pipeline = fromPixels(source.pixels);
+  if (source.region) pipeline = pipeline.extract(source.region);
+  const from = source.region ?? source.pixels;
+  if (from.width !== size.width || from.height !== size.height) pipeline = pipeline.resize({ width: size.width, height: size.height, fit: 'fill' });
+  pipeline = applyEncoder(pipeline, spec);
   // sharp writes no EXIF/ICC unless asked, so the provider's metadata is dropped; our XMP says where it came from.
   if (xmp) pipeline = pipeline.withXmp(xmp);
   const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
@@ -95,15 +148,17 @@ async function keepableAsIs(input: Buffer, spec: OutputSpec): Promise<EncodedIma
   return { data: input, mime: MIME_BY_FORMAT[spec.format], extension: EXTENSION_BY_FORMAT[spec.format], width: meta.width, height: meta.height, size: input.length };
 }
 
-/** Strapi's rule: a format is made only when the image is larger than it on one side. */
+/** Strapi's rule: a format is made only when the image is larger than it on one side; it fits "inside" it. */
 const formatFits = (size: FormatSize, image: { width: number; height: number }) => image.width > size.width || image.height > size.height;
+function insideOf(image: { width: number; height: number }, box: FormatSize) {
+  const scale = Math.min(box.width / image.width, box.height / image.height);
+  return { width: Math.max(1, Math.round(image.width * scale)), height: Math.max(1, Math.round(image.height * scale)) };
+}
 
-async function formatsOf(pixels: Pixels, spec: OutputSpec, sizes: FormatSize[], xmp: string | null) {
+async function formatsOf(source: RenditionSource, spec: OutputSpec, sizes: FormatSize[], xmp: string | null) {
   const formats: ProducedRendition['formats'] = [];
   for (const size of sizes) {
-    if (!formatFits(size, pixels)) continue;
-    const resized = await resizePixels(pixels, { width: size.width, height: size.height, fit: 'inside' });
-    formats.push({ key: size.key, image: await encode(resized, spec, xmp) });
+    if (formatFits(size, source)) formats.push({ key: size.key, image: await encode(source, insideOf(source, size), spec, xmp) });
   }
   return formats;
 }
@@ -129,12 +184,13 @@ export async function produceRenditions(input: Buffer, specs: OutputSpec[], opti
       const kept = await keepableAsIs(input, spec);
       if (kept) {
         const needsPixels = sizes.some((size) => formatFits(size, kept));
-        const formats = needsPixels ? await formatsOf(await pixelsOf(), spec, sizes, options.xmp) : [];
+        const formats = needsPixels ? await formatsOf(await sourceFor(await pixelsOf(), spec), spec, sizes, options.xmp) : [];
         produced.push({ original: kept, formats, providerBytesKept: true });
         continue;
       }
-      const pixels = await resizePixels(await pixelsOf(), spec);
-      produced.push({ original: await encode(pixels, spec, options.xmp), formats: await formatsOf(pixels, spec, sizes, options.xmp), providerBytesKept: false });
+      const source = await sourceFor(await pixelsOf(), spec);
+      const original = await encode(source, source, spec, options.xmp);
+      produced.push({ original, formats: await formatsOf(source, spec, sizes, options.xmp), providerBytesKept: false });
     }
     return produced;
   } catch (error) {

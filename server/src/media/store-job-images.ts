@@ -3,16 +3,16 @@
  * carrying the job's provenance (XMP in the bytes, `provider_metadata.aiAssets` on the row).
  */
 import type { Core } from '@strapi/strapi';
-import type { OutputSpec } from '../config/schema';
-import { outputSchema } from '../config/schema';
-import type { Job, JobResult } from '../queue/types';
+import type { Job, JobResult, RenditionResult } from '../queue/types';
 import { throwIfAborted } from '../utils/abort';
 import { resultFileName } from './file-name';
 import type { LibraryFile, MediaLibrary } from './library';
 import { hasC2paManifest, provenanceFor, provenanceXmp, type StoredProvenance } from './provenance';
+import { planRenditions, primaryIndex } from './rendition-plan';
 import { produceRenditions } from './renditions';
 import { createFileStore } from './store-file';
 
+/** The first entry is the job's result (its `renditions` lists every file when the rule has named renditions). */
 export interface StoredRendition {
   file: LibraryFile;
   result: JobResult;
@@ -32,22 +32,23 @@ export const createJobImageStore = ({ strapi, library }: { strapi: Core.Strapi; 
 
   return {
     async store({ job, image, model, signal }: StoreJobImagesInput): Promise<StoredRendition[]> {
-      const spec: OutputSpec = outputSchema.parse(job.output ?? {});
+      const plan = planRenditions(job.output, job.targetField);
       const provenance = provenanceFor(job, model);
       const c2paManifestInSource = hasC2paManifest(image);
-      const produced = await produceRenditions(image, [spec], { xmp: provenanceXmp(provenance), formatSizes: await fileStore.formatSizes() });
+      const produced = await produceRenditions(image, plan.map((rendition) => rendition.spec), { xmp: provenanceXmp(provenance), formatSizes: await fileStore.formatSizes() });
       throwIfAborted(signal);
       const folderId = job.folder ? await library.ensureFolder(job.folder) : null;
 
       const stored: StoredRendition[] = [];
       try {
-        for (const rendition of produced) {
+        for (const [index, rendition] of produced.entries()) {
+          const { name } = plan[index];
           const facts: StoredProvenance = { ...provenance, aiGenerated: true, providerBytesKept: rendition.providerBytesKept, c2paManifestInSource };
           const { original } = rendition;
           const file = await fileStore.store({
             original,
             formats: rendition.formats,
-            name: resultFileName(job.rule, job.entryTitle, job.inputHash, original.extension),
+            name: resultFileName(name ? `${job.rule}-${name}` : job.rule, job.entryTitle, job.inputHash, original.extension),
             alternativeText: job.altText ?? undefined,
             caption: job.caption ?? undefined,
             folderId,
@@ -63,7 +64,20 @@ export const createJobImageStore = ({ strapi, library }: { strapi: Core.Strapi; 
         await Promise.all(stored.map(({ file }) => library.removeFile(file.id).catch(() => undefined)));
         throw error;
       }
-      return stored;
+      if (plan.length === 1) return stored;
+      // Named renditions: the job's result is the file for the rule's target and lists them all.
+      const renditions: RenditionResult[] = stored.map(({ result }, index) => ({
+        name: plan[index].name as string,
+        target: plan[index].target,
+        fileId: result.fileId,
+        url: result.url,
+        mime: result.mime,
+        width: result.width,
+        height: result.height,
+        size: result.size,
+      }));
+      const primary = primaryIndex(plan, job.targetField);
+      return [{ file: stored[primary].file, result: { ...stored[primary].result, renditions } }, ...stored.filter((_, index) => index !== primary)];
     },
   };
 };

@@ -4,9 +4,10 @@
  * attaches the file it already paid for instead of calling the provider again.
  */
 import type { Core } from '@strapi/strapi';
+import { attachmentsOf, fileIdsOf } from '../media/rendition-plan';
 import { createJobImageStore } from '../media/store-job-images';
 import { MalformedResponseError, NonRetryableError } from '../providers/errors';
-import type { Job } from '../queue/types';
+import type { Job, JobResult } from '../queue/types';
 import { throwIfAborted } from '../utils/abort';
 import { getService } from '../utils/get-service';
 
@@ -23,9 +24,9 @@ export type PipelineOutcome = 'succeeded' | 'awaiting_review';
 export const createPipeline = ({ strapi }: { strapi: Core.Strapi }) => {
   const library = () => getService(strapi, 'library');
 
-  async function produceFile(job: Job, leaseToken: string, signal: AbortSignal): Promise<number> {
+  async function produceFile(job: Job, leaseToken: string, signal: AbortSignal): Promise<Pick<JobResult, 'fileId' | 'renditions'>> {
     const existing = job.resultFileId ? await library().findFile(job.resultFileId) : null;
-    if (existing) return existing.id;
+    if (existing) return { fileId: existing.id, renditions: job.result?.renditions };
 
     const provider = getService(strapi, 'providers').get(job.provider);
     const request = { prompt: job.prompt, params: job.params ?? {} };
@@ -65,15 +66,15 @@ export const createPipeline = ({ strapi }: { strapi: Core.Strapi }) => {
     });
     if (!stillHeld) {
       // Canceled while we were working: don't leave an orphan in the Media Library.
-      await library().removeFile(file.id);
+      await Promise.all(fileIdsOf(result).map((id) => library().removeFile(id)));
       throw new LeaseLostError(job.id);
     }
-    return file.id;
+    return result;
   }
 
   return {
     async run(job: Job, leaseToken: string, signal: AbortSignal): Promise<PipelineOutcome> {
-      const fileId = await produceFile(job, leaseToken, signal);
+      const result = await produceFile(job, leaseToken, signal);
       const store = getService(strapi, 'queue').store;
       const finishedAt = new Date();
       const attemptLog = store.appendAttempt(job, {
@@ -92,11 +93,13 @@ export const createPipeline = ({ strapi }: { strapi: Core.Strapi }) => {
       throwIfAborted(signal);
       // An editor may have canceled while we generated: attaching is the one step we cannot take back.
       if (!(await store.isHeld(job.id, leaseToken))) throw new LeaseLostError(job.id);
-      await getService(strapi, 'attacher').attach(
-        { contentType: job.contentType, documentId: job.targetDocumentId, locale: job.targetLocale, field: job.targetField },
-        fileId,
-        { publishToLive: getService(strapi, 'config').get().publishAfterAttach }
-      );
+      for (const { field, fileId } of attachmentsOf(result, job.targetField)) {
+        await getService(strapi, 'attacher').attach(
+          { contentType: job.contentType, documentId: job.targetDocumentId, locale: job.targetLocale, field },
+          fileId,
+          { publishToLive: getService(strapi, 'config').get().publishAfterAttach }
+        );
+      }
       const done = await store.updateHeld(job.id, leaseToken, {
         status: 'succeeded',
         attachedField: job.targetField,
