@@ -7,7 +7,8 @@
 import sharp from 'sharp';
 import type { OutputSpec } from '../config/schema';
 import { NonRetryableError } from '../providers/errors';
-import { EXTENSION_BY_FORMAT, MIME_BY_FORMAT, openImage } from './process';
+import { decodeStep, type ImageInfo, openImage, readImageInfo } from './decode';
+import { EXTENSION_BY_FORMAT, MIME_BY_FORMAT } from './process';
 
 export interface EncodedImage {
   data: Buffer;
@@ -45,9 +46,10 @@ const SHARP_FORMAT_BY_OUTPUT = { webp: 'webp', avif: 'heif', png: 'png', jpeg: '
 
 const fromPixels = (pixels: Pixels) => sharp(pixels.data, { raw: { width: pixels.width, height: pixels.height, channels: pixels.channels } });
 
-/** Decodes once (EXIF orientation applied) into raw pixels every rendition is cut from. */
+/** Decodes once (through the decode limits, EXIF orientation applied) into raw pixels every rendition is cut from. */
 async function decode(input: Buffer): Promise<Pixels> {
-  const { data, info } = await openImage(input).rotate().raw().toBuffer({ resolveWithObject: true });
+  const { image } = await openImage(input, 'generated image');
+  const { data, info } = await decodeStep(() => image.rotate().raw().toBuffer({ resolveWithObject: true }), 'generated image');
   return { data, width: info.width, height: info.height, channels: info.channels as Pixels['channels'] };
 }
 
@@ -138,11 +140,10 @@ async function encode(source: RenditionSource, size: { width: number; height: nu
 }
 
 /** No transform is needed when the provider already delivered the asked format and size (and no rotation). */
-async function keepableAsIs(input: Buffer, spec: OutputSpec): Promise<EncodedImage | null> {
-  const meta = await sharp(input).metadata();
-  if (meta.format !== SHARP_FORMAT_BY_OUTPUT[spec.format]) return null;
-  if (spec.format === 'avif' && meta.compression !== 'av1') return null;
-  if ((meta.orientation ?? 1) !== 1 || !meta.width || !meta.height) return null;
+function keepableAsIs(input: Buffer, meta: ImageInfo, spec: OutputSpec): EncodedImage | null {
+  // AVIF and HEIC share sharp's "heif" format: only keep the formats we can tell apart.
+  if (spec.format === 'avif' || meta.format !== SHARP_FORMAT_BY_OUTPUT[spec.format]) return null;
+  if ((meta.orientation ?? 1) !== 1 || meta.pages > 1) return null;
   if (spec.width && spec.width !== meta.width) return null;
   if (spec.height && spec.height !== meta.height) return null;
   return { data: input, mime: MIME_BY_FORMAT[spec.format], extension: EXTENSION_BY_FORMAT[spec.format], width: meta.width, height: meta.height, size: input.length };
@@ -176,12 +177,13 @@ export interface RenditionOptions {
  */
 export async function produceRenditions(input: Buffer, specs: OutputSpec[], options: RenditionOptions): Promise<ProducedRendition[]> {
   try {
+    const meta = await readImageInfo(input, 'generated image'); // header checks before any decode
     let decoded: Pixels | null = null;
     const pixelsOf = async () => (decoded ??= await decode(input));
     const produced: ProducedRendition[] = [];
     for (const spec of specs) {
       const sizes = spec.formats === false ? [] : options.formatSizes;
-      const kept = await keepableAsIs(input, spec);
+      const kept = keepableAsIs(input, meta, spec);
       if (kept) {
         const needsPixels = sizes.some((size) => formatFits(size, kept));
         const formats = needsPixels ? await formatsOf(await sourceFor(await pixelsOf(), spec), spec, sizes, options.xmp) : [];

@@ -23,21 +23,23 @@ export interface StoreJobImagesInput {
   image: Buffer;
   /** The model the provider reported for this call. */
   model: string | null;
+  folderId: number | null;
   /** Checked once the files are made, before anything is stored. */
   signal: AbortSignal;
+  /** Runs `store` unless an interrupted attempt of the job already stored a file under `name` (then returns it). */
+  storeOnce(name: string, store: () => Promise<LibraryFile>): Promise<LibraryFile>;
 }
 
 export const createJobImageStore = ({ strapi, library }: { strapi: Core.Strapi; library: MediaLibrary }) => {
   const fileStore = createFileStore({ strapi });
 
   return {
-    async store({ job, image, model, signal }: StoreJobImagesInput): Promise<StoredRendition[]> {
+    async store({ job, image, model, folderId, signal, storeOnce }: StoreJobImagesInput): Promise<StoredRendition[]> {
       const plan = planRenditions(job.output, job.targetField);
       const provenance = provenanceFor(job, model);
       const c2paManifestInSource = hasC2paManifest(image);
       const produced = await produceRenditions(image, plan.map((rendition) => rendition.spec), { xmp: provenanceXmp(provenance), formatSizes: await fileStore.formatSizes() });
       throwIfAborted(signal);
-      const folderId = job.folder ? await library.ensureFolder(job.folder) : null;
 
       const stored: StoredRendition[] = [];
       try {
@@ -45,15 +47,18 @@ export const createJobImageStore = ({ strapi, library }: { strapi: Core.Strapi; 
           const { name } = plan[index];
           const facts: StoredProvenance = { ...provenance, aiGenerated: true, providerBytesKept: rendition.providerBytesKept, c2paManifestInSource };
           const { original } = rendition;
-          const file = await fileStore.store({
-            original,
-            formats: rendition.formats,
-            name: resultFileName(name ? `${job.rule}-${name}` : job.rule, job.entryTitle, job.inputHash, original.extension),
-            alternativeText: job.altText ?? undefined,
-            caption: job.caption ?? undefined,
-            folderId,
-            providerMetadata: { aiAssets: facts },
-          });
+          const fileName = resultFileName(name ? `${job.rule}-${name}` : job.rule, job.entryTitle, job.inputHash, original.extension);
+          const file = await storeOnce(fileName, () =>
+            fileStore.store({
+              original,
+              formats: rendition.formats,
+              name: fileName,
+              alternativeText: job.altText ?? undefined,
+              caption: job.caption ?? undefined,
+              folderId,
+              providerMetadata: { aiAssets: facts },
+            })
+          );
           stored.push({
             file,
             result: { fileId: file.id, url: file.url, mime: original.mime, width: original.width, height: original.height, size: original.size, name: file.name, provenance: facts },
