@@ -79,6 +79,21 @@ describe('media/renditions', () => {
     }
   });
 
+  it('cuts the widest box of the aspect and places it on the subject (a face-like blob at the right edge stays in)', async () => {
+    const subject = await sharp({ create: { width: 120, height: 160, channels: 3, background: { r: 224, g: 172, b: 138 } } }).png().toBuffer();
+    const scene = await sharp({ create: { width: 1000, height: 400, channels: 3, background: { r: 90, g: 90, b: 90 } } })
+      .composite([{ input: subject, left: 860, top: 120 }])
+      .png()
+      .toBuffer();
+    const [square] = await produceRenditions(scene, [spec({ width: 200, height: 200, format: 'png', formats: false })], { xmp: null, formatSizes });
+    const { data, info } = await sharp(square.original.data).raw().toBuffer({ resolveWithObject: true });
+    // The crop is 400x400 of the 1000x400 source (full height kept), scaled to 200x200; the skin-toned block
+    // (x 860-980 in the source) must be inside, i.e. in the right part of the output.
+    const at = (x: number, y: number) => data[(y * info.width + x) * info.channels];
+    expect(at(180, 100)).toBeGreaterThan(200);
+    expect(at(10, 100)).toBeLessThan(100);
+  });
+
   it('keeps the provider bytes when format and size are already as asked; formats: false makes none', async () => {
     const [kept] = await produceRenditions(png, [spec({ format: 'png', formats: false })], { xmp, formatSizes });
     expect(kept.providerBytesKept).toBe(true);
