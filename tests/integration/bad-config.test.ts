@@ -8,6 +8,7 @@ describe('startup config validation', () => {
 
   it.each([
     ['a target that is not a media field', config([{ ...coverRule, target: 'title' }]), 'ai-assets: rules[0].target: "title" is not a media field of api::article.article'],
+    ['a rendition target that is not a media field', config([{ ...coverRule, output: [{ name: 'og', width: 1200, height: 630, target: 'title' }] }]), 'ai-assets: rules[0].output[0].target: "title" is not a media field of api::article.article'],
     ['an unknown content type', config([{ ...coverRule, contentType: 'api::nope.nope' }]), 'ai-assets: rules[0].contentType: "api::nope.nope" is not a content type of this app'],
     ['a template field that does not exist', config([{ ...coverRule, prompt: 'Cover for {{headline}}' }]), 'ai-assets: rules[0].prompt: template field "headline": "headline" is not a field of api::article.article'],
     ['an unknown provider', config([{ ...coverRule, provider: 'dall-e' }]), 'ai-assets: rules[0].provider: "dall-e" is not a configured provider'],
