@@ -46,7 +46,7 @@ export const PanelJobItem = ({ job, canGenerate, canReview }: { job: JobView; ca
                   { id: job.id },
                   {
                     onSuccess: () =>
-                      feedback.success('panel.attached', 'Attached to “{field}”. Reload the entry to see it in the form.', {
+                      feedback.success('panel.attached', 'Attached to “{field}”.', {
                         field: job.targetField ?? '',
                       }),
                     onError: feedback.failure,

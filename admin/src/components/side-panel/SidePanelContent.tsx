@@ -12,10 +12,14 @@ import { InlineError, InlineLoading } from '../common/States';
 import { useRuleText } from '../common/useRuleText';
 import { PanelJobItem } from './PanelJobItem';
 import { RuleRunner } from './RuleRunner';
+import { useFormFollowsAttach } from './useFormFollowsAttach';
 
 interface SidePanelContentProps {
   model: string;
+  collectionType: string;
   documentId: string;
+  /** The entry's updatedAt as the edit view holds it: a save or publish may have queued jobs. */
+  savedAt?: string;
   locale?: string;
   ruleIds: string[];
 }
@@ -23,13 +27,18 @@ interface SidePanelContentProps {
 const PANEL_PAGE_SIZE = 5;
 
 /** This entry's jobs in the current locale (latest first) and its rules, runnable from here. */
-export const SidePanelContent = ({ model, documentId, locale, ruleIds }: SidePanelContentProps) => {
+export const SidePanelContent = ({ model, collectionType, documentId, savedAt, locale, ruleIds }: SidePanelContentProps) => {
   const { formatMessage } = useIntl();
   const t = (id: string, defaultMessage: string) => formatMessage({ id: getTranslation(id), defaultMessage });
   const ruleText = useRuleText();
   const { allowedActions } = useRBAC(PERMISSIONS.actions);
   const jobs = useJobs({ contentType: model, documentId, locale, page: 1, pageSize: PANEL_PAGE_SIZE });
   const rules = useRules(model);
+  useFormFollowsAttach({ model, collectionType, documentId, jobs: jobs.data?.results });
+  const refetchJobs = jobs.refetch;
+  React.useEffect(() => {
+    if (savedAt) void refetchJobs();
+  }, [savedAt, refetchJobs]);
   const [preview, setPreview] = React.useState<{ ruleId: string; result: DryRunResult } | null>(null);
   const canGenerate = Boolean(allowedActions.canGenerate);
   const canReview = Boolean(allowedActions.canReview);
