@@ -3,7 +3,7 @@
  * the form shows it without a reload, and saving the form afterwards keeps it in draft and live.
  */
 import { config, coverRule } from '../integration/support/configs';
-import { getArticleDraft, publishArticle, waitForEntryJob, type AdminApi } from './support/articles';
+import { getArticleDraft, publishArticle, waitForEntryJob, waitForJob, type AdminApi } from './support/articles';
 import { setupAdminSession } from './support/session';
 
 // Runs only from the panel, and attaches without review (to draft and live).
@@ -26,10 +26,10 @@ describe('edit view follows attaches', () => {
     await page.getByTestId('ai-assets-side-panel').getByTestId('panel-jobs-empty').waitFor();
   }
 
-  /** Generates from the panel and waits until the form's cover shows the job's file; the job. */
-  async function generateAndSeeInForm(documentId: string) {
+  /** Generates (from the panel unless `start` is given) and waits until the form's cover shows the job's file; the job. */
+  async function generateAndSeeInForm(documentId: string, start?: () => Promise<unknown>) {
     const page = session.browser.page;
-    await page.getByTestId('panel-generate-article-cover-now').click();
+    await (start ? start() : page.getByTestId('panel-generate-article-cover-now').click());
     const job = await waitForEntryJob(session.admin, documentId, ['succeeded']);
     const fileName = String(job.result?.url).split('/').pop() as string;
     // The media field renders the attached file's image (or its thumbnail) once the form holds it.
@@ -44,10 +44,7 @@ describe('edit view follows attaches', () => {
       (response) => response.request().method() === 'PUT' && response.url().includes(`/${documentId}`)
     );
     await page.getByRole('button', { name: 'Save' }).click();
-    const response = await saved;
-    expect(response.status()).toBe(200);
-    // The server-side guard for stale forms relies on the Content Manager sending the updatedAt it loaded.
-    expect(JSON.parse(response.request().postData() ?? '{}').updatedAt).toEqual(expect.any(String));
+    expect((await saved).status()).toBe(200);
     const draft = await getArticleDraft(session.admin, documentId);
     expect(draft.summary).toBe(summary);
     expect(draft.cover?.id).toBe(fileId);
@@ -78,5 +75,42 @@ describe('edit view follows attaches', () => {
     const job = await generateAndSeeInForm(documentId);
     await expect(summary.inputValue()).resolves.toBe('Typed before the image arrived.');
     await saveAndCheck(documentId, job.result!.fileId, 'Typed before the image arrived.');
+  });
+
+  it('follows a job started elsewhere (not from this panel) while the form is open', async () => {
+    const page = session.browser.page;
+    const documentId = await publishArticle(session.admin, 'Night Ferries');
+    await openArticle(documentId);
+    // Another editor runs the rule through the API while this form is open.
+    const job = await generateAndSeeInForm(documentId, async () => {
+      const run = await session.admin.post('/ai-assets/rules/article-cover-now/run', { documentId, locale: 'en' });
+      expect(run.status).toBe(202);
+    });
+    await page.locator('textarea[name="summary"], input[name="summary"]').first().fill('Saved after a job from elsewhere.');
+    await saveAndCheck(documentId, job.result!.fileId, 'Saved after a job from elsewhere.');
+  });
+
+  it('regenerates from the panel with a changed prompt, stays in the edit view and shows the new image', async () => {
+    const page = session.browser.page;
+    const documentId = await publishArticle(session.admin, 'Lighthouse Keepers');
+    await openArticle(documentId);
+    const first = await generateAndSeeInForm(documentId);
+
+    await page.getByTestId(`panel-regenerate-${first.id}`).click();
+    const prompt = page.getByTestId('regenerate-prompt');
+    await expect(prompt.inputValue()).resolves.toBe(first.prompt);
+    await prompt.fill('A lighthouse at dusk, watercolour.');
+    await session.browser.screenshot('form-follows-03-regenerate-dialog');
+    const queued = page.waitForResponse((response) => response.url().endsWith(`/ai-assets/jobs/${first.id}/regenerate`));
+    await page.getByTestId('regenerate-confirm').click();
+    const childId = ((await (await queued).json()) as { data: { jobId: number } }).data.jobId;
+    await page.getByText(`Regeneration queued as job #${childId}`).waitFor();
+    expect(new URL(page.url()).pathname).toContain(`/content-manager/collection-types/${ARTICLE}/${documentId}`);
+
+    await page.getByText(`Job #${childId} attached a new image to “cover”: the form shows it.`).waitFor({ timeout: 30_000 });
+    const child = await waitForJob(session.admin, childId, ['succeeded']);
+    expect(child).toMatchObject({ id: childId, parentJobId: first.id, prompt: 'A lighthouse at dusk, watercolour.' });
+    const draft = await getArticleDraft(session.admin, documentId);
+    expect(draft.cover?.id).toBe(child.result?.fileId);
   });
 });

@@ -4,6 +4,7 @@ import * as React from 'react';
 import { useIntl } from 'react-intl';
 
 import { useJobs } from '../../hooks/useJobs';
+import { PANEL_IDLE_REFRESH_MS } from '../../hooks/queryKeys';
 import { useRules } from '../../hooks/useRules';
 import { PERMISSIONS } from '../../permissions';
 import type { DryRunResult } from '../../types';
@@ -32,7 +33,8 @@ export const SidePanelContent = ({ model, collectionType, documentId, savedAt, l
   const t = (id: string, defaultMessage: string) => formatMessage({ id: getTranslation(id), defaultMessage });
   const ruleText = useRuleText();
   const { allowedActions } = useRBAC(PERMISSIONS.actions);
-  const jobs = useJobs({ contentType: model, documentId, locale, page: 1, pageSize: PANEL_PAGE_SIZE });
+  // The slow idle poll lets the form follow attaches of jobs queued elsewhere (another tab, an API publish).
+  const jobs = useJobs({ contentType: model, documentId, locale, page: 1, pageSize: PANEL_PAGE_SIZE }, { idleRefreshMs: PANEL_IDLE_REFRESH_MS });
   const rules = useRules(model);
   useFormFollowsAttach({ model, collectionType, documentId, jobs: jobs.data?.results });
   const refetchJobs = jobs.refetch;

@@ -35,9 +35,11 @@ interface FollowArgs {
 }
 
 /**
- * When the plugin attaches a file to the entry open in the edit view, the form shows it at once. A form without
- * unsaved edits reloads the document (the Content Manager's own query); a form with edits keeps them and only
- * gets the attached field's new value, so the next Save writes the plugin's file instead of the old one.
+ * When the plugin attaches a file to the entry open in the edit view, the form shows it as soon as the panel's
+ * job list sees the attach. A form without unsaved edits reloads the document (the Content Manager's own query);
+ * a form with edits keeps them and only gets the attached field's new value, so the next Save writes the
+ * plugin's file instead of putting the old one back. The Content Manager sends no version with a save, so the
+ * server cannot tell a stale form from a deliberate change: keeping the form current is what protects the file.
  */
 export const useFormFollowsAttach = ({ model, collectionType, documentId, jobs }: FollowArgs) => {
   const [{ query }] = useQueryParams<Query>();
