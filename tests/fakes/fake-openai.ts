@@ -20,7 +20,13 @@ export type OpenAIFault =
   | 'malformed_json'
   | 'truncated_body'
   | 'invalid_mask'
-  | 'echo_key';
+  | 'echo_key'
+  /** 400 whose param, code, type and x-request-id all hold the key. */
+  | 'echo_key_fields'
+  /** A successful answer whose revised_prompt, usage and x-request-id hold the key. */
+  | 'echo_key_success'
+  /** A successful answer carrying `fault.image` (a Buffer) as its image: bombs, broken files. */
+  | 'image_bytes';
 
 export interface FakeOpenAIOptions {
   apiKey?: string;
@@ -86,7 +92,12 @@ export class FakeOpenAI extends FakeServer<OpenAIFault> {
       }
       const route = this.options.route ? this.options.route(request) : this.defaultRoute(request);
       if (!route || request.method !== 'POST') return fail(404, { message: `Invalid URL (${request.method} ${request.path})`, type: 'invalid_request_error', param: null, code: null });
-      if (fault) return this.answerFault(fault, fail);
+      const echoOnSuccess = fault?.name === 'echo_key_success';
+      if (fault?.name === 'image_bytes') {
+        return this.sendJson(res, 200, { created: 1, data: [{ b64_json: (fault.image as Buffer).toString('base64') }], output_format: 'png' }, headers);
+      }
+      if (echoOnSuccess) headers['x-request-id'] = `req_${this.apiKey}`;
+      if (fault && !echoOnSuccess) return this.answerFault(fault, fail);
       const body = this.readFields(request, route.endpoint);
       const name = route.model ?? String(body.model ?? '');
       if (!name) throw invalid('You must provide a model parameter.', 'model');
@@ -118,12 +129,21 @@ export class FakeOpenAI extends FakeServer<OpenAIFault> {
         200,
         {
           created: Math.floor(Date.now() / 1000),
-          data: images.map((image) => ({ b64_json: image.toString('base64'), ...(model.startsWith('gpt-image-2') ? {} : { revised_prompt: `${body.prompt} (revised)` }) })),
+          data: images.map((image) => ({
+            b64_json: image.toString('base64'),
+            ...(echoOnSuccess ? { revised_prompt: `${body.prompt} using ${this.apiKey}` } : model.startsWith('gpt-image-2') ? {} : { revised_prompt: `${body.prompt} (revised)` }),
+          })),
           background: body.background === 'transparent' ? 'transparent' : 'opaque',
           output_format: format,
           size: `${width}x${height}`,
           quality,
-          usage: { input_tokens: 50, output_tokens: 1000 * n, total_tokens: 50 + 1000 * n, input_tokens_details: { text_tokens: 50, image_tokens: 0 } },
+          usage: {
+            input_tokens: 50,
+            output_tokens: 1000 * n,
+            total_tokens: 50 + 1000 * n,
+            input_tokens_details: { text_tokens: 50, image_tokens: 0 },
+            ...(echoOnSuccess ? { account: this.apiKey } : {}),
+          },
         },
         headers
       );
@@ -195,6 +215,8 @@ export class FakeOpenAI extends FakeServer<OpenAIFault> {
       case 'echo_key':
         // A misbehaving proxy that echoes the full key back: our errors must still never show it.
         return fail(400, { message: `Bad request from key ${this.apiKey} with header Bearer ${this.apiKey}`, type: 'invalid_request_error', param: null, code: null });
+      case 'echo_key_fields':
+        return fail(400, { message: 'Invalid value.', type: `type_${this.apiKey}`, param: this.apiKey, code: `code_${this.apiKey}` }, { 'x-request-id': this.apiKey });
       default:
         return fail(500, { message: `fake: unknown fault ${fault.name}`, type: 'server_error', param: null, code: null });
     }

@@ -14,6 +14,11 @@ describe('startup config validation', () => {
     ['params the provider rejects', config([{ ...coverRule, params: { size: 'huge' } }]), 'ai-assets: rules[0].params.size: must be "auto" or "WIDTHxHEIGHT"'],
     ['a rule id that is not kebab-case', config([{ ...coverRule, id: 'Article Cover' }]), 'ai-assets: rules[0].id: must be kebab-case'],
     ['an unknown provider type', config([coverRule], { providers: { studio: { type: 'midjourney' } } }), 'ai-assets: providers.studio.type: unknown provider type "midjourney"'],
+    [
+      'a publish rule on a type without Draft & Publish',
+      config([{ ...coverRule, id: 'snippet-image', contentType: 'api::snippet.snippet', prompt: 'Picture of {{title}}', target: 'image', altText: '{{title}}', caption: undefined }]),
+      'ai-assets: rules[0].on: "publish" never happens on api::snippet.snippet (Draft & Publish is off): use "create" and/or "update" instead',
+    ],
     ['a queue setting out of range', config([coverRule], { queue: { concurrency: 0 } }), 'ai-assets: queue.concurrency'],
   ])('refuses to start with %s', async (_case, badConfig, message) => {
     await expect(bootPlayground({ config: badConfig, workDir })).rejects.toThrow(message);

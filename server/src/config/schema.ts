@@ -68,11 +68,40 @@ export const queueSchema = z
     /** First retry delay; later ones double (with jitter) up to maxBackoffMs. */
     backoffBaseMs: z.number().int().min(0).default(2000),
     maxBackoffMs: z.number().int().min(0).default(600_000),
+    /**
+     * Longest provider-requested wait (retry-after, rate-limit reset) honoured. A longer hint is not believed:
+     * the answer becomes a plain retryable error on the usual backoff, so one bad header cannot stall a provider.
+     */
+    maxRetryAfterMs: z.number().int().min(1000).max(86_400_000).default(600_000),
     /** Run the worker in this process; turn off for API-only instances. */
     worker: z.boolean().default(true),
   })
   .strict();
 export type QueueConfig = z.infer<typeof queueSchema>;
+
+/** Limits applied to every image we decode (provider answers, sources, masks, downloads, test calls). */
+export const mediaLimitsSchema = z
+  .object({
+    /**
+     * In 8-bit RGBA pixels (16-bit images count twice). The largest real output is 3840x2160 (8.3 MP); 16 MP
+     * is twice that and keeps a bomb's decoding memory under 300 MB (measured by `npm run bench -- bombs`).
+     */
+    maxInputPixels: z.number().int().min(1_000_000).max(268_402_689).default(16_000_000),
+    /** Encoded bytes accepted per image (and per provider answer body). */
+    maxInputBytes: z.number().int().min(1024 * 1024).max(1024 * 1024 * 1024).default(32 * 1024 * 1024),
+    /** Wall-clock cap of one decode/convert, in seconds. */
+    decodeTimeoutSeconds: z.number().int().min(1).max(600).default(60),
+  })
+  .strict();
+export type MediaLimits = z.infer<typeof mediaLimitsSchema>;
+
+export const retentionSchema = z
+  .object({
+    /** Jobs that ended (succeeded, approved, rejected, failed, canceled) longer ago than this are deleted; 0 keeps them forever. */
+    jobsDays: z.number().int().min(0).max(36_500).default(90),
+  })
+  .strict();
+export type RetentionConfig = z.infer<typeof retentionSchema>;
 
 export const pluginConfigSchema = z
   .object({
@@ -80,9 +109,15 @@ export const pluginConfigSchema = z
     defaultProvider: z.string().min(1).default('local'),
     rules: z.array(ruleSchema).default([]),
     queue: queueSchema.default(queueSchema.parse({})),
+    retention: retentionSchema.default(retentionSchema.parse({})),
     publishAfterAttach: z.boolean().default(true),
     /** Template values are cut to this many characters each (prompt injection of huge fields, cost). */
     maxTemplateValueLength: z.number().int().min(16).max(32000).default(2000),
+    /** Plugin content types templates may follow relations into (api:: ones always, admin:: never). */
+    templateContentTypes: z
+      .array(z.string().regex(/^plugin::[a-z0-9-]+\.[a-z0-9-]+$/, 'must be a plugin content-type uid like "plugin::shop.product" (api:: types are always readable, admin:: never)'))
+      .default([]),
+    media: mediaLimitsSchema.default(mediaLimitsSchema.parse({})),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -9,6 +9,9 @@ import { kieProviderType } from './kie';
 import { createProviderLimiter, limitsSchema, type ProviderLimiter, withLimits } from './limits';
 import { localProviderType } from './local';
 import { openAIProviderType } from './openai';
+import { guardAnswers } from './answer-guard';
+import { redactingLog } from './redaction';
+import { secretsInOptions } from '../utils/redact';
 import type { ImageProvider, ProviderFactoryContext, ProviderType } from './types';
 
 export const BUILT_IN_PROVIDER_TYPES: ProviderType[] = [localProviderType, openAIProviderType, azureOpenAIProviderType, kieProviderType];
@@ -63,7 +66,11 @@ export function createProviderRegistry(types: ProviderType[] = BUILT_IN_PROVIDER
         }
         const parsed = providerType.optionsSchema.safeParse(options);
         if (!parsed.success) throw configErrorFromZod(parsed.error, ['providers', name]);
-        instances.set(name, limited(name, type, providerType.create({ name, options: parsed.data, log }), parsed.data));
+        // Every answer is redacted and its retry hints capped before the limiter, the worker or the admin see it.
+        const secrets = secretsInOptions(parsed.data);
+        const created = providerType.create({ name, options: parsed.data, log: redactingLog(log, secrets) });
+        const guarded = guardAnswers(created, { secrets, maxRetryAfterMs: config.queue.maxRetryAfterMs });
+        instances.set(name, limited(name, type, guarded, parsed.data));
       }
       const missing = config.defaultProvider;
       if (!instances.has(missing)) {

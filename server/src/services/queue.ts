@@ -1,17 +1,14 @@
-/** The durable job store and this process's worker. */
+/** This process's worker over the job store it is given. */
 import type { Core } from '@strapi/strapi';
-import { createJobStore } from '../queue/job-store';
+import type { JobStore } from '../queue/job-store';
+import { LeaseLostError } from '../queue/errors';
 import { createWorker, type Worker } from '../queue/worker';
 import { getService } from '../utils/get-service';
-import { LeaseLostError } from './pipeline';
 
-export const createQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
-  const store = createJobStore({ strapi });
+export const createQueueService = ({ strapi, store }: { strapi: Core.Strapi; store: JobStore }) => {
   let worker: Worker | null = null;
 
   return {
-    store,
-
     start(): void {
       const config = getService(strapi, 'config').get().queue;
       if (!config.worker || worker) return;
@@ -19,15 +16,12 @@ export const createQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
         store,
         config,
         log: strapi.log,
+        events: getService(strapi, 'jobEvents'),
         execute: (job, leaseToken, signal) => getService(strapi, 'pipeline').run(job, leaseToken, signal),
         isLeaseLost: (error) => error instanceof LeaseLostError,
       });
       worker.start();
       strapi.log.info(`ai-assets: worker ${worker.owner} started (concurrency ${config.concurrency})`);
-    },
-
-    kick(): void {
-      worker?.kick();
     },
 
     inFlightCount: () => worker?.inFlightCount() ?? 0,
