@@ -1,5 +1,7 @@
+import apiJobs from './api-jobs';
+import apiRules from './api-rules';
 import callbacks from './callbacks';
 import jobs from './jobs';
 import settings from './settings';
 
-export default { callbacks, jobs, settings };
+export default { 'api-jobs': apiJobs, 'api-rules': apiRules, callbacks, jobs, settings };

@@ -6,6 +6,8 @@ import type { Core } from '@strapi/strapi';
 import { createAttacher } from '../media/attach';
 import { createMediaLibrary } from '../media/library';
 import { createJobStore, type JobStore } from '../queue/job-store';
+import { createJobEvents } from '../events/job-events';
+import { createPublishSweep } from '../triggers/publish-sweep';
 import { createConfigService } from './config';
 import { createJobService } from './jobs';
 import { createPipeline } from './pipeline';
@@ -28,6 +30,8 @@ export default {
   config: createConfigService,
   jobStore: ({ strapi }: { strapi: Core.Strapi }) => storeOf(strapi),
   jobs: withStore(createJobService),
+  jobEvents: withStore(createJobEvents),
+  publishSweep: withStore(createPublishSweep),
   pipeline: withStore(createPipeline),
   planner: createPlanner,
   providers: createProvidersService,

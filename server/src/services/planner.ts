@@ -4,7 +4,8 @@
  */
 import type { Core, UID } from '@strapi/strapi';
 import type { RuleConfig } from '../config/schema';
-import { entryLabel, isLocalized, populateFor } from '../rules/content-schema';
+import { entryLabel, isLocalized } from '../rules/content-schema';
+import { readablePopulate, templateAccessOf, templateProblems } from '../rules/template-access';
 import { ruleAppliesToLocale } from '../rules/match';
 import { renderTemplate, templateFields } from '../rules/template';
 import { inputHash } from '../queue/hash';
@@ -49,6 +50,12 @@ export const createPlanner = ({ strapi }: { strapi: Core.Strapi }) => ({
     const config = getService(strapi, 'config').get();
     if (!ruleAppliesToLocale(rule, request.locale)) return { kind: 'skip', reason: `locale ${request.locale} is not in the rule's locales` };
 
+    const access = templateAccessOf(config);
+    // An override is typed by an editor: it gets the same allowlist as the rule author's templates.
+    if (request.promptOverride) {
+      const problems = templateProblems(strapi, rule.contentType, request.promptOverride, access, 'body.prompt');
+      if (problems.length) throw new PlanError(problems.join('; '));
+    }
     const templates = [rule.prompt, request.promptOverride, rule.altText, rule.caption].filter((value): value is string => Boolean(value));
     const fields = [...new Set([...templates.flatMap(templateFields), rule.target, ...(rule.source ? [rule.source] : []), ...(rule.mask ? [rule.mask] : [])])];
     const localized = isLocalized(strapi, rule.contentType);
@@ -56,7 +63,7 @@ export const createPlanner = ({ strapi }: { strapi: Core.Strapi }) => ({
       documentId: request.documentId,
       ...(localized && request.locale ? { locale: request.locale } : {}),
       status: request.status ?? 'draft',
-      populate: populateFor(strapi, rule.contentType, fields),
+      populate: readablePopulate(strapi, rule.contentType, fields, access),
     } as never)) as Record<string, unknown> | null;
     if (!entry) throw new PlanError(`No ${request.status ?? 'draft'} entry ${request.documentId} of ${rule.contentType}${request.locale ? ` in locale ${request.locale}` : ''}.`, 'not_found');
 

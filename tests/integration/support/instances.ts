@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { compilePlayground, newWorkDir, postgresEnv, removeWorkDir } from './playground';
+import { compilePlayground, mysqlEnv, newWorkDir, postgresEnv, removeWorkDir } from './playground';
 import { PASSWORD } from './admin';
 import { waitFor } from './wait';
 
@@ -41,7 +41,7 @@ export interface Cluster {
   readonly token: string;
   /** A connection of the test to the shared database (closed by `close`). */
   readonly db: Knex;
-  readonly client: 'postgres' | 'sqlite';
+  readonly client: 'postgres' | 'mysql' | 'sqlite';
   /** Stops every process still running, closes `db` and removes the work dir. */
   close(): Promise<void>;
 }
@@ -88,21 +88,23 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /** `describe` when the run's database can hold several Strapi processes, else `describe.skip`. */
+const SERVER_DATABASES = ['postgres', 'mysql'];
+/** A function, not a bound `describe`: scripts load this module outside jest (see scripts/soak-crash.js). */
 export function multiInstanceDescribe(name: string, body: () => void): void {
-  (process.env.TEST_DATABASE === 'postgres' ? describe : describe.skip)(name, body);
+  (SERVER_DATABASES.includes(process.env.TEST_DATABASE ?? '') ? describe : describe.skip)(name, body);
 }
 
 export async function startCluster(options: ClusterOptions): Promise<Cluster> {
-  if (options.count > 1 && process.env.TEST_DATABASE !== 'postgres') throw new Error('several instances need TEST_DATABASE=postgres (SQLite allows one writer process)');
+  if (options.count > 1 && !SERVER_DATABASES.includes(process.env.TEST_DATABASE ?? '')) throw new Error('several instances need TEST_DATABASE=postgres or mysql (SQLite allows one writer process)');
   await compilePlayground();
   const workDir = newWorkDir();
   const publicDir = path.join(workDir, 'public');
   mkdirSync(path.join(publicDir, 'uploads'), { recursive: true });
   const configFile = path.join(workDir, 'ai-assets.json');
   writeFileSync(configFile, JSON.stringify(options.config));
-  const client = process.env.TEST_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
+  const client = process.env.TEST_DATABASE === 'postgres' ? 'postgres' : process.env.TEST_DATABASE === 'mysql' ? 'mysql' : 'sqlite';
   const dbFile = path.join(workDir, 'data.db');
-  const databaseEnv = client === 'postgres' ? await postgresEnv(workDir) : { DATABASE_FILENAME: dbFile };
+  const databaseEnv = client === 'postgres' ? await postgresEnv(workDir) : client === 'mysql' ? await mysqlEnv(workDir) : { DATABASE_FILENAME: dbFile };
   const baseEnv: Record<string, string> = {
     ...(process.env as Record<string, string>),
     ...databaseEnv,
@@ -167,7 +169,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const db =
     client === 'postgres'
       ? knexFactory({ client: 'pg', connection: databaseEnv.DATABASE_URL, pool: { min: 0, max: 4 } })
-      : knexFactory({ client: 'better-sqlite3', connection: { filename: dbFile }, useNullAsDefault: true });
+      : client === 'mysql'
+        ? knexFactory({ client: 'mysql2', connection: databaseEnv.DATABASE_URL, pool: { min: 0, max: 4 } })
+        : knexFactory({ client: 'better-sqlite3', connection: { filename: dbFile }, useNullAsDefault: true });
   const close = async () => {
     await Promise.all(instances.map((instance) => instance.stop()));
     await db.destroy();

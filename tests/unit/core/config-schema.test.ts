@@ -23,10 +23,12 @@ describe('config/schema', () => {
         providers: {},
         defaultProvider: 'local',
         rules: [],
-        queue: { concurrency: 2, maxAttempts: 5, leaseMs: 30_000, pollIntervalMs: 1000, backoffBaseMs: 2000, maxBackoffMs: 600_000, worker: true },
+        queue: { concurrency: 2, maxAttempts: 5, leaseMs: 30_000, pollIntervalMs: 1000, backoffBaseMs: 2000, maxBackoffMs: 600_000, maxRetryAfterMs: 600_000, worker: true },
         retention: { jobsDays: 90 },
         publishAfterAttach: true,
         maxTemplateValueLength: 2000,
+        templateContentTypes: [],
+        media: { maxInputPixels: 16_000_000, maxInputBytes: 32 * 1024 * 1024, decodeTimeoutSeconds: 60 },
       });
     });
 
@@ -57,6 +59,7 @@ describe('config/schema', () => {
         pollIntervalMs: 1000,
         backoffBaseMs: 2000,
         maxBackoffMs: 600_000,
+        maxRetryAfterMs: 600_000,
         worker: false,
       });
     });
