@@ -24,10 +24,13 @@ async function uploadImage(strapi: Core.Strapi, name: string): Promise<number> {
   return file.id;
 }
 
+/** Listens to both events that `update({ status: 'published' })` emits for one action. */
+const photoOnSaveRule = { ...coverRule, id: 'article-photo-on-save', on: ['publish', 'update'], target: 'photo', folder: 'AI Assets/Photos' };
+
 describe('attach without lost updates', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await bootPlayground({ config: config([]) });
+    app = await bootPlayground({ config: config([photoOnSaveRule]) });
   }, 180_000);
   afterAll(async () => {
     await app?.stop();
@@ -51,6 +54,16 @@ describe('attach without lost updates', () => {
       expect(draft?.gallery.map((file: { id: number }) => file.id).sort()).toEqual([...expected].sort());
       expect(live?.gallery.map((file: { id: number }) => file.id).sort()).toEqual([...expected].sort());
     }
+  });
+
+  it('queues one job when one action touches an entry twice (update with status published)', async () => {
+    const { strapi } = app;
+    const article = await createArticle(strapi, { title: 'Twice Touched', summary: 'Saved and published at once.' });
+    await strapi.documents('api::article.article' as never).update({ documentId: article.documentId, locale: 'en', data: { summary: 'Saved, published.' }, status: 'published' } as never);
+    const job = await waitFor(async () => (await allJobs(strapi)).find((row) => row.targetDocumentId === article.documentId), { what: 'the job' });
+    const done = await waitForJobStatus(strapi, job.id, ['succeeded']);
+    expect((await allJobs(strapi)).filter((row) => row.targetDocumentId === article.documentId).map((row) => row.id)).toEqual([job.id]);
+    expect((await findArticle(strapi, article.documentId, 'published'))?.photo?.id).toBe(done.resultFileId);
   });
 });
 

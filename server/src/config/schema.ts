@@ -17,9 +17,46 @@ export const outputSchema = z
     width: z.number().int().min(16).max(8192).optional(),
     height: z.number().int().min(16).max(8192).optional(),
     fit: z.enum(['cover', 'contain', 'inside', 'outside', 'fill']).default('cover'),
+    /**
+     * false: store no responsive formats (thumbnail, breakpoints) next to this file. No default, so rules
+     * written before this key keep their input hash (and are not regenerated).
+     */
+    formats: z.boolean().optional(),
   })
   .strict();
 export type OutputSpec = z.infer<typeof outputSchema>;
+
+/** One named file cut from the same provider image; `target` defaults to the rule's (see media/rendition-plan). */
+export const renditionSchema = outputSchema
+  .extend({
+    name: z.string().regex(kebabCase, 'must be kebab-case, e.g. "og"'),
+    target: z.string().min(1).optional(),
+  })
+  .strict();
+export type RenditionSpec = z.infer<typeof renditionSchema>;
+
+const renditionListSchema = z
+  .array(renditionSchema)
+  .min(1)
+  .max(8)
+  .superRefine((renditions, ctx) => {
+    const seen = new Set<string>();
+    renditions.forEach((rendition, index) => {
+      if (seen.has(rendition.name)) ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `"${rendition.name}" is used twice` });
+      seen.add(rendition.name);
+    });
+  });
+
+/** A rule's `output`: one output spec, or a list of named renditions made from one provider call. */
+export type RuleOutput = OutputSpec | RenditionSpec[];
+
+/** Picks the schema by shape first, so errors name the key (`output[1].format: ...`) instead of "invalid union". */
+const ruleOutputSchema = z.unknown().default({}).transform((value, ctx): RuleOutput => {
+  const result = Array.isArray(value) ? renditionListSchema.safeParse(value) : outputSchema.safeParse(value ?? {});
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) ctx.addIssue(issue as never);
+  return z.NEVER;
+});
 
 export const ruleSchema = z
   .object({
@@ -35,7 +72,7 @@ export const ruleSchema = z
     provider: z.string().min(1).optional(),
     prompt: z.string().min(1).max(32000),
     params: z.record(z.string(), z.unknown()).default({}),
-    output: outputSchema.default({ format: 'webp', quality: 82, fit: 'cover' }),
+    output: ruleOutputSchema,
     target: z.string().min(1),
     review: z.boolean().default(false),
     altText: z.string().max(1000).optional(),

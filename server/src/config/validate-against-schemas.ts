@@ -26,16 +26,14 @@ export function validateAgainstSchemas(strapi: Core.Strapi, config: PluginConfig
     if (rule.on.includes('publish') && !draftAndPublish) {
       problems.push(`${at}.on: "publish" never happens on ${rule.contentType} (Draft & Publish is off): use "create" and/or "update" instead`);
     }
-    const mediaField = (key: 'target' | 'source' | 'mask') => {
-      const field = rule[key];
+    const checkMediaField = (key: string, field: string | undefined) => {
       if (!field) return;
       const attribute = schema.attributes[field];
       if (!attribute) problems.push(`${at}.${key}: "${field}" is not a field of ${rule.contentType}`);
       else if (attribute.type !== 'media') problems.push(`${at}.${key}: "${field}" is not a media field of ${rule.contentType}`);
     };
-    mediaField('target');
-    mediaField('source');
-    mediaField('mask');
+    for (const key of ['target', 'source', 'mask'] as const) checkMediaField(key, rule[key]);
+    if (Array.isArray(rule.output)) rule.output.forEach((rendition, renditionIndex) => checkMediaField(`output[${renditionIndex}].target`, rendition.target));
 
     for (const key of ['prompt', 'altText', 'caption'] as const) {
       const template = rule[key];
