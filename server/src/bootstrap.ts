@@ -15,4 +15,5 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   );
 
   getService(strapi, 'queue').start();
+  getService(strapi, 'backfills').start();
 };

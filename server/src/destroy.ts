@@ -2,6 +2,7 @@ import type { Core } from '@strapi/strapi';
 import { getService } from './utils/get-service';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
+  await getService(strapi, 'backfills').stop();
   // Abort in-flight provider calls and put their jobs back to `queued` for the next process.
   await getService(strapi, 'queue').stop();
 };

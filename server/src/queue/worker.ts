@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { QueueConfig } from '../config/schema';
 import { decideFailure } from './failure';
+import { passGates, type JobGate } from './gates';
 import type { JobStore } from './job-store';
 import type { Job } from './types';
 
@@ -30,7 +31,7 @@ interface InFlight {
   done: Promise<void>;
 }
 
-export function createWorker(options: { store: JobStore; config: QueueConfig; execute: ExecuteJob; log: Logger; isLeaseLost?: (error: unknown) => boolean }) {
+export function createWorker(options: { store: JobStore; config: QueueConfig; execute: ExecuteJob; log: Logger; isLeaseLost?: (error: unknown) => boolean; gates?: JobGate[] }) {
   const { store, config, execute, log } = options;
   const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
   let claims = 0;
@@ -142,7 +143,9 @@ export function createWorker(options: { store: JobStore; config: QueueConfig; ex
       claims += 1;
       const job = await store.claimNext(`${owner}:${claims}`, config.leaseMs);
       if (!job) break;
-      start(job);
+      const wait = options.gates?.length ? await passGates(store, job, options.gates) : null;
+      if (wait) log.debug(`ai-assets: job ${job.id} waits: ${wait.reason}`);
+      else start(job);
     }
   }
 

@@ -1,5 +1,6 @@
 import { createAttacher } from '../media/attach';
 import { createMediaLibrary } from '../media/library';
+import { createBackfillService } from './backfills';
 import { createConfigService } from './config';
 import { createJobService } from './jobs';
 import { createPipeline } from './pipeline';
@@ -9,6 +10,7 @@ import { createQueueService } from './queue';
 import { createSettingsService } from './settings';
 
 export default {
+  backfills: createBackfillService,
   config: createConfigService,
   jobs: createJobService,
   pipeline: createPipeline,

@@ -13,6 +13,7 @@ import { getService } from '../utils/get-service';
 import { PlanError, type PlanRequest } from './planner';
 import { toJobView, type JobView } from './job-view';
 import { schemaOf } from '../rules/content-schema';
+import { createJobCostEstimator } from '../providers/estimate';
 
 /** A state change that is not allowed now (HTTP 409). */
 export class JobStateError extends Error {}
@@ -107,13 +108,15 @@ export const createJobService = ({ strapi }: { strapi: Core.Strapi }) => {
       const request: PlanRequest = { rule, documentId: input.documentId, locale: input.locale ?? null, trigger: 'manual', ignoreOnlyIfEmpty: true, createdByUserId: input.userId ?? null };
       const plan = await getService(strapi, 'planner').plan(request);
       if (plan.kind === 'skip') {
-        if (input.dryRun) return { dryRun: true, skipped: plan.reason };
+        if (input.dryRun) return { dryRun: true, skipped: plan.reason, estimatedUsd: 0 };
         throw new PlanError(`Nothing to do: ${plan.reason}.`);
       }
       if (input.dryRun) {
         const duplicate = await store().findBlockingDuplicate(plan.job.inputHash);
         const { prompt, altText, caption, provider, params, inputHash, operation, targetField } = plan.job;
-        return { dryRun: true, prompt, altText, caption, provider, params, inputHash, operation, target: targetField, duplicateOf: duplicate?.id ?? null };
+        // A duplicate would not be queued, so it costs nothing; null: the provider has no price for these params.
+        const estimatedUsd = duplicate ? 0 : (createJobCostEstimator(getService(strapi, 'providers'))(plan.job) ?? null);
+        return { dryRun: true, prompt, altText, caption, provider, params, inputHash, operation, target: targetField, duplicateOf: duplicate?.id ?? null, estimatedUsd };
       }
       const result = await enqueue(plan.job, Boolean(input.force));
       return { jobId: result.job.id, status: result.job.status, deduplicated: result.deduplicated };

@@ -30,7 +30,8 @@ export interface PlanRequest {
   ignoreOnlyIfEmpty?: boolean;
 }
 
-export type Plan = { kind: 'job'; job: NewJob } | { kind: 'skip'; reason: string };
+/** `code` lets bulk runs count skips by cause; `has_file` is the onlyIfEmpty skip. */
+export type Plan = { kind: 'job'; job: NewJob } | { kind: 'skip'; reason: string; code?: 'has_file' };
 
 export class PlanError extends Error {
   constructor(
@@ -68,7 +69,7 @@ export const createPlanner = ({ strapi }: { strapi: Core.Strapi }) => ({
     if (!entry) throw new PlanError(`No ${request.status ?? 'draft'} entry ${request.documentId} of ${rule.contentType}${request.locale ? ` in locale ${request.locale}` : ''}.`, 404);
 
     if (rule.onlyIfEmpty && !request.ignoreOnlyIfEmpty && hasFile(entry[rule.target])) {
-      return { kind: 'skip', reason: `"${rule.target}" already has a file` };
+      return { kind: 'skip', reason: `"${rule.target}" already has a file`, code: 'has_file' };
     }
 
     const locale = localized ? ((entry.locale as string | undefined) ?? request.locale) : null;

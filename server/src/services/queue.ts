@@ -2,18 +2,23 @@
 import type { Core } from '@strapi/strapi';
 import { createJobStore } from '../queue/job-store';
 import { createWorker, type Worker } from '../queue/worker';
+import { createBudgetGate } from '../queue/budget-gate';
+import { createSpendReader } from '../queue/spend';
+import { createJobCostEstimator } from '../providers/estimate';
 import { getService } from '../utils/get-service';
 import { LeaseLostError } from './pipeline';
 
 export const createQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
   const store = createJobStore({ strapi });
+  const spend = createSpendReader({ strapi });
   let worker: Worker | null = null;
 
   return {
     store,
+    spend,
 
     start(): void {
-      const config = getService(strapi, 'config').get().queue;
+      const { queue: config, budgets } = getService(strapi, 'config').get();
       if (!config.worker || worker) return;
       worker = createWorker({
         store,
@@ -21,6 +26,9 @@ export const createQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
         log: strapi.log,
         execute: (job, leaseToken, signal) => getService(strapi, 'pipeline').run(job, leaseToken, signal),
         isLeaseLost: (error) => error instanceof LeaseLostError,
+        gates: budgets.length
+          ? [createBudgetGate({ budgets, spend, estimate: createJobCostEstimator(getService(strapi, 'providers')), recheckMs: Math.max(2000, config.pollIntervalMs * 5) })]
+          : [],
       });
       worker.start();
       strapi.log.info(`ai-assets: worker ${worker.owner} started (concurrency ${config.concurrency})`);
