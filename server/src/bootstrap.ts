@@ -1,6 +1,7 @@
 import type { Core } from '@strapi/strapi';
 import { validateAgainstSchemas } from './config/validate-against-schemas';
 import { ACTIONS } from './permissions';
+import { scheduleRetention } from './queue/retention';
 import { getService } from './utils/get-service';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
@@ -14,6 +15,7 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
     ACTIONS.map(({ uid, displayName }) => ({ section: 'plugins', displayName, uid, pluginName: 'ai-assets' }))
   );
 
+  scheduleRetention(strapi, getService(strapi, 'jobStore'), config.retention);
   getService(strapi, 'queue').start();
   getService(strapi, 'backfills').start();
 };

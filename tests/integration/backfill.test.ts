@@ -110,7 +110,7 @@ describe('backfills in a real Strapi', () => {
     const again = (await admin().post('/ai-assets/backfills', { ruleId: 'bulk-cover', filters: { title: { $startsWith: 'Kettle' } }, onlyIfEmpty: false, dryRun: true }).expect(200)).body.data;
     const againReady = again.status === 'ready' ? again : await waitForBackfill(again.id, (view) => view.status === 'ready', 'the second estimate');
     expect(againReady).toMatchObject({ matched: 40, toQueue: 0, skipped: { duplicate: 40, hasImage: 0 }, estimatedUsd: 0 });
-  });
+  }, 240_000);
 
   it('answers a manual dry run with the estimated cost', async () => {
     const article = await createArticle(app.strapi, { title: 'Teapot' });
@@ -157,7 +157,7 @@ describe('backfills in a real Strapi', () => {
     expect(final.status).toBe('canceled');
     expect(final.progress.processed).toBeLessThan(30);
     expect(settled.length).toBe(final.progress.queued);
-  });
+  }, 180_000);
 
   it('holds jobs back at the budget: overshoot at most the running jobs, the reason shown, no attempt burned', async () => {
     for (let index = 0; index < 15; index += 1) await createArticle(app.strapi, { title: `Lamp ${index}` });
@@ -183,7 +183,7 @@ describe('backfills in a real Strapi', () => {
     expect(view.budgets).toEqual([expect.objectContaining({ window: 'daily', capUsd: 0.05, label: 'rule budget-cover' })]);
     const { body } = await admin().get('/ai-assets/budgets').expect(200);
     expect(body.data[0].spentUsd).toBeCloseTo(spent, 6);
-  });
+  }, 120_000);
 
   it('serves the content API to API tokens only and refuses bad input naming the field', async () => {
     const server = app.strapi.server.httpServer;

@@ -24,8 +24,9 @@ export const createBackfillJobs = ({ strapi }: { strapi: Core.Strapi }) => {
       await query().updateMany({ where: { backfillId, status: 'queued', waitReason: PAUSED_REASON }, data: { runAt: new Date(), waitReason: null } });
     },
 
+    /** Cancels its queued jobs, freeing their dedupe slot (`activeHash`) like every move out of a blocking status. */
     async cancelQueued(backfillId: number): Promise<number> {
-      const { count } = await query().updateMany({ where: { backfillId, status: 'queued' }, data: { status: 'canceled', finishedAt: new Date(), waitReason: null } });
+      const { count } = await query().updateMany({ where: { backfillId, status: 'queued' }, data: { status: 'canceled', finishedAt: new Date(), waitReason: null, activeHash: null } });
       return count;
     },
 

@@ -104,12 +104,21 @@ export const backfillSchema = z
   .strict();
 export type BackfillConfig = z.infer<typeof backfillSchema>;
 
+export const retentionSchema = z
+  .object({
+    /** Jobs that ended (succeeded, approved, rejected, failed, canceled) longer ago than this are deleted; 0 keeps them forever. */
+    jobsDays: z.number().int().min(0).max(36_500).default(90),
+  })
+  .strict();
+export type RetentionConfig = z.infer<typeof retentionSchema>;
+
 export const pluginConfigSchema = z
   .object({
     providers: z.record(z.string().regex(/^[a-zA-Z0-9_-]+$/, 'provider names use letters, digits, - and _'), providerEntrySchema).default({}),
     defaultProvider: z.string().min(1).default('local'),
     rules: z.array(ruleSchema).default([]),
     queue: queueSchema.default(queueSchema.parse({})),
+    retention: retentionSchema.default(retentionSchema.parse({})),
     publishAfterAttach: z.boolean().default(true),
     /** Template values are cut to this many characters each (prompt injection of huge fields, cost). */
     maxTemplateValueLength: z.number().int().min(16).max(32000).default(2000),

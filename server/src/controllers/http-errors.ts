@@ -1,9 +1,11 @@
-/** Maps service errors to HTTP answers: 400 / 404 through Strapi's error classes, 409 for state conflicts. */
+/**
+ * The one place domain errors become HTTP answers: 404 for things that do not exist, 409 for state
+ * conflicts, 400 for any other error of the domain; anything else stays a 500.
+ */
 import type { Context } from 'koa';
 import { errors } from '@strapi/utils';
-import { NonRetryableError } from '../providers/errors';
-import { PlanError } from '../services/planner';
-import { JobStateError } from '../services/jobs';
+import { AiAssetsError } from '../errors/domain';
+import { JobStateError } from '../queue/errors';
 
 export async function respond<T>(ctx: Context, work: () => Promise<T>, status = 200): Promise<void> {
   try {
@@ -13,13 +15,12 @@ export async function respond<T>(ctx: Context, work: () => Promise<T>, status = 
   } catch (error) {
     if (error instanceof JobStateError) {
       ctx.status = 409;
-      ctx.body = { data: null, error: { status: 409, name: 'ConflictError', message: error.message, details: {} } };
+      ctx.body = { data: null, error: { status: 409, name: 'ConflictError', message: error.message, details: { code: error.code } } };
       return;
     }
-    if (error instanceof PlanError) {
-      throw error.status === 404 ? new errors.NotFoundError(error.message) : new errors.ApplicationError(error.message);
+    if (error instanceof AiAssetsError) {
+      throw error.code === 'not_found' ? new errors.NotFoundError(error.message) : new errors.ApplicationError(error.message, { code: error.code });
     }
-    if (error instanceof NonRetryableError) throw new errors.ApplicationError(error.message);
     throw error;
   }
 }

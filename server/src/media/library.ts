@@ -31,40 +31,68 @@ export interface UploadInput {
   mime: string;
   alternativeText?: string;
   caption?: string;
-  folderPath?: string;
+  folderId?: number | null;
 }
 
-export const createMediaLibrary = ({ strapi }: { strapi: Core.Strapi }) => {
-  // One folder creation at a time in this process, so two jobs finishing together don't create twins.
-  let folderLock: Promise<unknown> = Promise.resolve();
+const FOLDER_CREATE_ROUNDS = 5;
 
-  async function ensureFolderUnlocked(folderPath: string): Promise<number | null> {
-    const names = folderPath.split('/').map((part) => part.trim()).filter(Boolean);
-    let parentId: number | null = null;
-    for (const name of names) {
-      const existing = (await strapi.db.query(FOLDER_UID).findOne({
-        where: { name, parent: parentId === null ? { id: { $null: true } } : { id: parentId } },
-      })) as { id: number } | null;
-      if (existing) {
-        parentId = existing.id;
-        continue;
+export const createMediaLibrary = ({ strapi }: { strapi: Core.Strapi }) => {
+  const folders = () => strapi.db.query(FOLDER_UID);
+
+  /** The oldest folder with this name under this parent: every instance converges on the same one. */
+  async function findFolder(name: string, parentId: number | null): Promise<{ id: number } | null> {
+    return (await folders().findOne({
+      where: { name, parent: parentId === null ? { id: { $null: true } } : { id: parentId } },
+      orderBy: { id: 'asc' },
+    })) as { id: number } | null;
+  }
+
+  /**
+   * Create-or-find across instances. Two instances creating at once either collide on the upload plugin's
+   * unique folder path (the loser finds the winner on the next round) or both succeed with twins: then the
+   * younger twin is removed by its creator, before anything is put in it.
+   */
+  async function findOrCreateFolder(name: string, parentId: number | null): Promise<number> {
+    for (let round = 1; ; round += 1) {
+      const existing = await findFolder(name, parentId);
+      if (existing) return existing.id;
+      try {
+        const created = (await strapi.plugin('upload').service('folder').create({ name, parent: parentId })) as { id: number };
+        const oldest = await findFolder(name, parentId);
+        if (oldest && oldest.id !== created.id) {
+          await folders().delete({ where: { id: created.id } });
+          return oldest.id;
+        }
+        return created.id;
+      } catch (error) {
+        if (round >= FOLDER_CREATE_ROUNDS) throw error;
       }
-      const created = (await strapi.plugin('upload').service('folder').create({ name, parent: parentId })) as { id: number };
-      parentId = created.id;
     }
-    return parentId;
   }
 
   return {
     /** Finds or creates the nested folder "A/B/C"; returns its id (null for the root). */
-    ensureFolder(folderPath: string): Promise<number | null> {
-      const run = folderLock.then(() => ensureFolderUnlocked(folderPath));
-      folderLock = run.catch(() => undefined);
-      return run;
+    async ensureFolder(folderPath: string): Promise<number | null> {
+      let parentId: number | null = null;
+      for (const name of folderPath.split('/').map((part) => part.trim()).filter(Boolean)) parentId = await findOrCreateFolder(name, parentId);
+      return parentId;
+    },
+
+    /**
+     * A file uploaded under `name` into `folderId` since `since` that no job has recorded yet: the upload of
+     * an attempt that crashed before saving the file id, reused instead of left behind.
+     */
+    async findUnrecordedUpload(name: string, folderId: number | null, since: Date, isRecorded: (fileId: number) => Promise<boolean>): Promise<LibraryFile | null> {
+      const candidates = (await strapi.db.query(FILE_UID).findMany({
+        where: { name, folder: folderId === null ? { id: { $null: true } } : { id: folderId }, createdAt: { $gte: since } },
+        orderBy: { id: 'asc' },
+      })) as LibraryFile[];
+      for (const file of candidates) if (!(await isRecorded(file.id))) return file;
+      return null;
     },
 
     async upload(input: UploadInput): Promise<LibraryFile> {
-      const folderId = input.folderPath ? await this.ensureFolder(input.folderPath) : null;
+      const folderId = input.folderId ?? null;
       // The upload service reads from disk (formidable-like file objects).
       const directory = await mkdtemp(path.join(tmpdir(), 'ai-assets-'));
       const filepath = path.join(directory, input.name);

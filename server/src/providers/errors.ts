@@ -4,6 +4,9 @@
  *
  * Whether an error is retried is decided in exactly one place: `isRetryable()` below.
  */
+import { AiAssetsError, NonRetryableError } from '../errors/domain';
+
+export { NonRetryableError };
 
 export type ProviderErrorCode =
   | 'auth'
@@ -31,7 +34,7 @@ export interface ProviderErrorOptions {
   providerCode?: string;
 }
 
-export class ProviderError extends Error {
+export class ProviderError extends AiAssetsError {
   readonly code: ProviderErrorCode = 'unknown';
   readonly status?: number;
   readonly requestId?: string;
@@ -39,12 +42,16 @@ export class ProviderError extends Error {
   readonly providerCode?: string;
 
   constructor(message: string, options: ProviderErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
+    super(message, { cause: options.cause });
     this.status = options.status;
     this.requestId = options.requestId;
     this.retryAfterMs = options.retryAfterMs;
     this.providerCode = options.providerCode;
+  }
+
+  /** Transient trouble is worth another attempt; unknown errors (bugs, disk) get the benefit of the doubt. */
+  get retryable(): boolean {
+    return RETRYABLE_CODES.has(this.code) || this.code === 'unknown';
   }
 }
 
@@ -117,25 +124,12 @@ const RETRYABLE_CODES: ReadonlySet<ProviderErrorCode> = new Set([
  * cannot succeed and may cost money. Unknown errors (bugs, disk, sharp) get the benefit of the doubt.
  */
 export function isRetryable(error: unknown): boolean {
-  if (error instanceof ProviderError) return RETRYABLE_CODES.has(error.code) || error.code === 'unknown';
-  if (error instanceof NonRetryableError) return false;
-  return true;
-}
-
-/** Marks a non-provider failure (bad rule, missing document, bad image) that must fail the job at once. */
-export class NonRetryableError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
-    super(message);
-    this.name = 'NonRetryableError';
-    this.code = code;
-  }
+  return error instanceof AiAssetsError ? error.retryable : true;
 }
 
 /** A short, editor-readable code for any error, used on the job row. */
 export function errorCode(error: unknown): string {
-  if (error instanceof ProviderError || error instanceof NonRetryableError) return error.code;
-  return 'internal';
+  return error instanceof AiAssetsError ? error.code : 'internal';
 }
 
 /** A retry-after hint in ms, when the error carries one. */

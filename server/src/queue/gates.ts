@@ -14,7 +14,7 @@ export interface GateWait {
 export type JobGate = (job: Job) => Promise<GateWait | null>;
 
 /** Returns the wait that held the job back, or null when it may run now (and clears an old wait reason). */
-export async function passGates(store: JobStore, job: Job, gates: JobGate[]): Promise<GateWait | null> {
+export async function passGates(store: Pick<JobStore, 'updateHeld'>, job: Job, gates: JobGate[]): Promise<GateWait | null> {
   const leaseToken = job.leaseOwner as string;
   for (const gate of gates) {
     const wait = await gate(job);

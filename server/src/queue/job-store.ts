@@ -1,11 +1,14 @@
 /**
- * Durable job store on Strapi's database. Every state change that can race (claim, heartbeat, finish,
- * admin actions) is a compare-and-set `updateMany` whose WHERE repeats the expected state: the database
- * applies it atomically, so two workers never hold one job, on SQLite, PostgreSQL or MySQL alike.
+ * Durable job store on Strapi's database. The database holds the invariants:
+ * - dedupe: `activeHash` carries the input hash while a job blocks re-running the same inputs and is unique,
+ *   so two processes inserting the same inputs at once get one row (the loser reads the winner);
+ * - claims: one statement takes the next due job (`claim.ts`), so two workers never hold one job;
+ * - every later state change is a compare-and-set `updateMany` whose WHERE repeats the expected state.
  */
 import type { Core } from '@strapi/strapi';
 import { JOB_UID } from '../content-types';
-import { DEDUPE_BLOCKING_STATUSES, type JobStatus } from './statuses';
+import { claimNextDue } from './claim';
+import { DEDUPE_BLOCKING_STATUSES, FINAL_STATUSES, type JobStatus } from './statuses';
 import type { AttemptRecord, Job, NewJob } from './types';
 
 type Where = Record<string, unknown>;
@@ -21,59 +24,74 @@ export interface ListFilters {
   createdBefore?: Date;
 }
 
+export interface InsertResult {
+  job: Job;
+  deduplicated: boolean;
+}
+
+/** Payloads only a running job needs; dropped once nothing can run the job again. */
+const PAYLOADS_DROPPED_WHEN_DONE = { maskData: null, checkpointData: null, checkpointMime: null };
+const DONE_FOR_GOOD: JobStatus[] = ['succeeded', 'approved', 'rejected'];
+
+/** Keeps `activeHash` in step with the status: cleared when a job stops blocking its inputs, payloads dropped when done. */
+function withStatusInvariants(data: Partial<Job>): Record<string, unknown> {
+  if (!data.status) return data as Record<string, unknown>;
+  return {
+    ...data,
+    ...(DEDUPE_BLOCKING_STATUSES.includes(data.status) ? {} : { activeHash: null }),
+    ...(DONE_FOR_GOOD.includes(data.status) ? PAYLOADS_DROPPED_WHEN_DONE : {}),
+  };
+}
+
 export const createJobStore = ({ strapi }: { strapi: Core.Strapi }) => {
   const query = () => strapi.db.query(JOB_UID);
-  const dialect = (): string => (strapi.db as unknown as { dialect: { client: string } }).dialect.client;
+  // Wakes this process's worker when a job becomes due here (other processes find it at their next poll).
+  const dueListeners = new Set<() => void>();
+  const notifyDue = () => dueListeners.forEach((listener) => listener());
 
   async function findById(id: number): Promise<Job | null> {
     return (await query().findOne({ where: { id } })) as Job | null;
   }
 
-  async function compareAndSet(where: Where, data: Partial<Job>): Promise<boolean> {
-    const { count } = await query().updateMany({ where, data: data as Record<string, unknown> });
-    return count > 0;
+  async function findActive(inputHash: string): Promise<Job | null> {
+    return (await query().findOne({ where: { activeHash: inputHash } })) as Job | null;
   }
 
-  /** Job candidates to claim. On PostgreSQL/MySQL SKIP LOCKED keeps instances from queueing behind each other. */
-  async function claimCandidates(now: Date, limit: number): Promise<Array<Pick<Job, 'id' | 'attempts'>>> {
-    const client = dialect();
-    if (client === 'postgres' || client === 'mysql' || client === 'mysql2') {
-      const metadata = strapi.db.metadata.get(JOB_UID);
-      const column = (name: string) => (metadata.attributes[name] as { columnName?: string }).columnName ?? name;
-      return strapi.db.connection.transaction(async (trx) =>
-        trx(metadata.tableName)
-          .select({ id: 'id', attempts: column('attempts') })
-          .where(column('status'), 'queued')
-          .andWhere(column('runAt'), '<=', now)
-          .orderBy([{ column: column('runAt') }, { column: 'id' }])
-          .limit(limit)
-          .forUpdate()
-          .skipLocked()
-      );
-    }
-    return (await query().findMany({
-      select: ['id', 'attempts'],
-      where: { status: 'queued', runAt: { $lte: now } },
-      orderBy: [{ runAt: 'asc' }, { id: 'asc' }],
-      limit,
-    })) as Array<Pick<Job, 'id' | 'attempts'>>;
+  async function compareAndSet(where: Where, data: Partial<Job>): Promise<boolean> {
+    const { count } = await query().updateMany({ where, data: withStatusInvariants(data) });
+    if (count > 0 && data.status === 'queued') notifyDue();
+    return count > 0;
   }
 
   return {
     findById,
+    findActive,
 
-    /** The newest job with this input hash in a status that blocks re-running the same inputs. */
-    async findBlockingDuplicate(inputHash: string): Promise<Job | null> {
-      return (await query().findOne({
-        where: { inputHash, status: { $in: DEDUPE_BLOCKING_STATUSES } },
-        orderBy: { id: 'desc' },
-      })) as Job | null;
+    onDue(listener: () => void): () => void {
+      dueListeners.add(listener);
+      return () => dueListeners.delete(listener);
     },
 
-    async insert(job: NewJob, runAt: Date = new Date()): Promise<Job> {
-      return (await query().create({
-        data: { ...job, status: 'queued', attempts: 0, runAt, attemptLog: [] },
-      })) as Job;
+    /**
+     * Inserts a queued job. Unless `force`, the job takes the active slot of its input hash: when another job
+     * holds it (in this process or any other), the unique key refuses the row and that job is returned instead.
+     */
+    async insert(job: NewJob, options: { force?: boolean; runAt?: Date } = {}): Promise<InsertResult> {
+      const data = { ...job, status: 'queued', attempts: 0, runAt: options.runAt ?? new Date(), attemptLog: [], activeHash: options.force ? null : job.inputHash };
+      // A conflicting job may end between our insert and our read: then the slot is free and we try again.
+      for (let round = 0; round < 3; round += 1) {
+        try {
+          const created = (await query().create({ data })) as Job;
+          notifyDue();
+          return { job: created, deduplicated: false };
+        } catch (error) {
+          if (options.force) throw error;
+          const existing = await findActive(job.inputHash);
+          if (existing) return { job: existing, deduplicated: true };
+          if (round === 2) throw error;
+        }
+      }
+      throw new Error('unreachable');
     },
 
     /**
@@ -81,21 +99,8 @@ export const createJobStore = ({ strapi }: { strapi: Core.Strapi }) => {
      * execution of an earlier claim of the same job can never write over a newer one); null when nothing is due.
      */
     async claimNext(leaseToken: string, leaseMs: number): Promise<Job | null> {
-      const now = new Date();
-      for (const candidate of await claimCandidates(now, 5)) {
-        const claimed = await compareAndSet(
-          { id: candidate.id, status: 'queued', attempts: candidate.attempts },
-          {
-            status: 'running',
-            attempts: candidate.attempts + 1,
-            leaseOwner: leaseToken,
-            leaseExpiresAt: new Date(now.getTime() + leaseMs),
-            startedAt: now,
-          }
-        );
-        if (claimed) return findById(candidate.id);
-      }
-      return null;
+      const id = await claimNextDue(strapi, leaseToken, leaseMs);
+      return id === null ? null : findById(id);
     },
 
     /** Extends the given leases; returns the lease tokens no longer held (job canceled, or lease taken over). */
@@ -110,10 +115,12 @@ export const createJobStore = ({ strapi }: { strapi: Core.Strapi }) => {
 
     /** Running jobs whose lease expired: their worker died. */
     async findExpiredLeases(now: Date): Promise<Job[]> {
-      return (await query().findMany({
-        where: { status: 'running', leaseExpiresAt: { $lt: now } },
-        limit: 100,
-      })) as Job[];
+      return (await query().findMany({ where: { status: 'running', leaseExpiresAt: { $lt: now } }, limit: 100 })) as Job[];
+    },
+
+    /** Running jobs leased by owners whose token starts with `prefix` (e.g. this host's earlier processes). */
+    async findLeasesStartingWith(prefix: string): Promise<Job[]> {
+      return (await query().findMany({ where: { status: 'running', leaseOwner: { $startsWith: prefix } }, limit: 1000 })) as Job[];
     },
 
     /** Whether the claim `leaseToken` still holds the running job (not canceled, not taken over). */
@@ -131,13 +138,38 @@ export const createJobStore = ({ strapi }: { strapi: Core.Strapi }) => {
       return compareAndSet({ id, status: { $in: from }, ...extraWhere }, data);
     },
 
+    /**
+     * Puts a failed or canceled job back in the queue, taking the active slot of its inputs again when free
+     * (a retry is an explicit editor action, so a job already holding the slot does not block it).
+     */
+    async requeue(job: Job, from: JobStatus[], data: Partial<Job>): Promise<boolean> {
+      try {
+        return await compareAndSet({ id: job.id, status: { $in: from } }, { ...data, status: 'queued', activeHash: job.inputHash });
+      } catch (error) {
+        if (!(await findActive(job.inputHash))) throw error;
+        return compareAndSet({ id: job.id, status: { $in: from } }, { ...data, status: 'queued', activeHash: null });
+      }
+    },
+
     async update(id: number, data: Partial<Job>): Promise<Job> {
-      return (await query().update({ where: { id }, data: data as Record<string, unknown> })) as Job;
+      return (await query().update({ where: { id }, data: withStatusInvariants(data) })) as Job;
     },
 
     appendAttempt(job: Job, record: AttemptRecord): AttemptRecord[] {
       // Keep the log bounded: a job that retries for days must not grow without limit.
       return [...(job.attemptLog ?? []), record].slice(-50);
+    },
+
+    /** Deletes jobs that ended before `before`; returns how many. Bounded batches keep each statement short. */
+    async pruneFinished(before: Date, batchSize = 500): Promise<number> {
+      let total = 0;
+      for (;;) {
+        const rows = (await query().findMany({ select: ['id'], where: { status: { $in: FINAL_STATUSES }, finishedAt: { $lt: before } }, limit: batchSize })) as Array<{ id: number }>;
+        if (rows.length === 0) return total;
+        const { count } = await query().deleteMany({ where: { id: { $in: rows.map((row) => row.id) }, status: { $in: FINAL_STATUSES } } });
+        total += count;
+        if (rows.length < batchSize) return total;
+      }
     },
 
     async list(filters: ListFilters, page: number, pageSize: number) {

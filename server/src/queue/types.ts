@@ -49,6 +49,8 @@ export interface Job {
   /** Base64 PNG mask for admin edits (small; kept on the job so any instance can run it). */
   maskData: string | null;
   inputHash: string;
+  /** The input hash while this job blocks re-running the same inputs, else null; unique in the table (dedupe). */
+  activeHash?: string | null;
   status: JobStatus;
   review: boolean;
   attempts: number;
@@ -67,6 +69,11 @@ export interface Job {
   errorRetryable: boolean | null;
   attemptLog: AttemptRecord[] | null;
   resultFileId: number | null;
+  /** The provider's image (base64) saved before any further step, so a resumed job never pays again. */
+  checkpointData?: string | null;
+  checkpointMime?: string | null;
+  /** Set just before uploading, so a resumed job finds a file uploaded right before a crash. */
+  uploadStartedAt?: string | Date | null;
   result: JobResult | null;
   attachedField: string | null;
   attachedAt: string | Date | null;

@@ -2,13 +2,16 @@
  * The worker loop each Strapi process runs: claim due jobs up to `concurrency`, keep their leases alive,
  * requeue jobs whose worker died, and stop cleanly (in-flight calls aborted, their jobs back to `queued`).
  */
-import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { QueueConfig } from '../config/schema';
 import { decideFailure } from './failure';
 import { passGates, type JobGate } from './gates';
 import type { JobStore } from './job-store';
+import { leaseOwnerAlive, thisHost } from './lease-owner';
 import type { Job } from './types';
+
+/** What the worker needs from the job store. */
+export type WorkerStore = Pick<JobStore, 'claimNext' | 'heartbeat' | 'findExpiredLeases' | 'findLeasesStartingWith' | 'updateHeld' | 'transition' | 'appendAttempt' | 'onDue'>;
 
 /** Runs a claimed job; `leaseToken` identifies this claim for every write the execution makes. */
 export type ExecuteJob = (job: Job, leaseToken: string, signal: AbortSignal) => Promise<unknown>;
@@ -31,9 +34,12 @@ interface InFlight {
   done: Promise<void>;
 }
 
-export function createWorker(options: { store: JobStore; config: QueueConfig; execute: ExecuteJob; log: Logger; isLeaseLost?: (error: unknown) => boolean; gates?: JobGate[] }) {
+export function createWorker(options: { store: WorkerStore; config: QueueConfig; execute: ExecuteJob; log: Logger; isLeaseLost?: (error: unknown) => boolean; gates?: JobGate[] }) {
   const { store, config, execute, log } = options;
-  const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const host = thisHost();
+  // host:pid:boot: lets a restarted process on the same host tell its dead predecessors' leases from live ones.
+  const owner = `${host}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  let unsubscribe: (() => void) | null = null;
   let claims = 0;
   // Keyed by lease token, not job id: a retried job can be claimed again while a stale execution winds down.
   const inFlight = new Map<string, InFlight>();
@@ -56,9 +62,10 @@ export function createWorker(options: { store: JobStore; config: QueueConfig; ex
     });
   }
 
-  async function recoverExpiredLeases(): Promise<void> {
+  /** Requeues (or fails, when out of attempts) running jobs whose worker is gone; each move is a compare-and-set on the lease seen. */
+  async function requeueLost(jobs: Job[], stillLost: (job: Job) => Record<string, unknown>): Promise<void> {
     const now = new Date();
-    for (const job of await store.findExpiredLeases(now)) {
+    for (const job of jobs) {
       const exhausted = job.attempts >= job.maxAttempts;
       const attemptLog = store.appendAttempt(job, {
         attempt: job.attempts,
@@ -75,10 +82,21 @@ export function createWorker(options: { store: JobStore; config: QueueConfig; ex
         exhausted
           ? { status: 'failed', finishedAt: now, errorCode: 'worker_lost', errorMessage: `The worker running this job stopped ${job.attempts} times. Gave up.`, errorRetryable: false, leaseOwner: null, leaseExpiresAt: null, attemptLog }
           : { status: 'queued', runAt: now, leaseOwner: null, leaseExpiresAt: null, attemptLog },
-        { leaseOwner: job.leaseOwner, leaseExpiresAt: { $lt: now } }
+        stillLost(job)
       );
       if (moved) log.warn(`ai-assets: job ${job.id} lost its worker; ${exhausted ? 'marked failed' : 'requeued'}`);
     }
+  }
+
+  async function recoverExpiredLeases(): Promise<void> {
+    const now = new Date();
+    await requeueLost(await store.findExpiredLeases(now), (job) => ({ leaseOwner: job.leaseOwner, leaseExpiresAt: { $lt: now } }));
+  }
+
+  /** At start: leases of this host's earlier processes that are no longer alive are released at once, not after the lease. */
+  async function recoverDeadProcessesOfThisHost(): Promise<void> {
+    const dead = (await store.findLeasesStartingWith(`${host}:`)).filter((job) => !leaseOwnerAlive(job.leaseOwner as string, host));
+    await requeueLost(dead, (job) => ({ leaseOwner: job.leaseOwner }));
   }
 
   async function settle(job: Job, leaseToken: string, error: unknown, signal: AbortSignal): Promise<void> {
@@ -161,11 +179,13 @@ export function createWorker(options: { store: JobStore; config: QueueConfig; ex
     start(): void {
       if (running) return;
       running = true;
+      unsubscribe = store.onDue(() => wake?.());
       heartbeatTimer = setInterval(() => {
         heartbeat().catch((error) => log.error(`ai-assets: heartbeat failed: ${(error as Error).message}`));
       }, Math.max(250, Math.floor(config.leaseMs / 3)));
       heartbeatTimer.unref();
       loopDone = (async () => {
+        await recoverDeadProcessesOfThisHost().catch((error) => log.error(`ai-assets: recovering this host's leases failed: ${(error as Error).message}`));
         while (running) {
           try {
             await tick();
@@ -177,15 +197,11 @@ export function createWorker(options: { store: JobStore; config: QueueConfig; ex
       })();
     },
 
-    /** Look for work now instead of at the next poll (called after an enqueue in this process). */
-    kick(): void {
-      wake?.();
-    },
-
     /** Stops claiming, aborts in-flight calls and waits for their jobs to be released. */
     async stop(): Promise<void> {
       if (!running) return;
       running = false;
+      unsubscribe?.();
       if (heartbeatTimer) clearInterval(heartbeatTimer);
       wake?.();
       await loopDone;

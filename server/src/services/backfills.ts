@@ -14,8 +14,10 @@ import { createBackfillStore } from '../backfill/store';
 import { STEPPING_STATUSES, type Backfill, type BackfillStatus } from '../backfill/types';
 import { toBackfillView, type BackfillView } from '../backfill/view';
 import { getService } from '../utils/get-service';
-import { PlanError } from './planner';
-import { JobStateError } from './jobs';
+import { PlanError } from '../errors/domain';
+import { JobStateError } from '../queue/errors';
+import type { JobStore } from '../queue/job-store';
+import { createSpendReader } from '../queue/spend';
 
 export interface CreateBackfillInput {
   ruleId: string;
@@ -31,8 +33,9 @@ export interface CreateBackfillInput {
 const SLICE_MS = 5000;
 const RATE_WINDOW_MS = 10 * 60 * 1000;
 
-export const createBackfillService = ({ strapi }: { strapi: Core.Strapi }) => {
+export const createBackfillService = ({ strapi, store: jobStore }: { strapi: Core.Strapi; store: JobStore }) => {
   const store = createBackfillStore({ strapi });
+  const spend = createSpendReader({ strapi });
   const backfillJobs = createBackfillJobs({ strapi });
   const config = () => getService(strapi, 'config').get();
   const estimate = (job: Parameters<ReturnType<typeof createJobCostEstimator>>[0]) => createJobCostEstimator(getService(strapi, 'providers'))(job);
@@ -42,7 +45,7 @@ export const createBackfillService = ({ strapi }: { strapi: Core.Strapi }) => {
     backfillJobs,
     findRule: (id) => findRule(config(), id),
     plan: (request) => getService(strapi, 'planner').plan(request),
-    findDuplicate: (hash) => getService(strapi, 'queue').store.findBlockingDuplicate(hash),
+    findDuplicate: (hash) => jobStore.findActive(hash),
     enqueue: (job) => getService(strapi, 'jobs').enqueue(job),
     estimate,
     config: () => config().backfill,
@@ -97,7 +100,7 @@ export const createBackfillService = ({ strapi }: { strapi: Core.Strapi }) => {
 
   async function mustFind(id: number): Promise<Backfill> {
     const backfill = await store.findById(id);
-    if (!backfill) throw new PlanError(`Backfill ${id} does not exist.`, 404);
+    if (!backfill) throw new PlanError(`Backfill ${id} does not exist.`, 'not_found');
     return backfill;
   }
 
@@ -107,7 +110,7 @@ export const createBackfillService = ({ strapi }: { strapi: Core.Strapi }) => {
     const applicable = config().budgets.filter((budget) => budgetApplies(budget, { provider, rule: backfill.rule }));
     const [jobs, budgets, finishedRecently] = await Promise.all([
       backfillJobs.summary(backfill.id),
-      budgetUsage(applicable, getService(strapi, 'queue').spend),
+      budgetUsage(applicable, spend),
       backfillJobs.finishedSince(backfill.id, new Date(Date.now() - RATE_WINDOW_MS)),
     ]);
     // Rate over the time the backfill actually ran within the window, so a fresh run's ETA is not 10x too long.
@@ -153,7 +156,7 @@ export const createBackfillService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     async create(input: CreateBackfillInput): Promise<BackfillView> {
       const rule = findRule(config(), input.ruleId);
-      if (!rule) throw new PlanError(`Rule "${input.ruleId}" is not configured.`, 404);
+      if (!rule) throw new PlanError(`Rule "${input.ruleId}" is not configured.`, 'not_found');
       let filters: Record<string, unknown>;
       try {
         filters = normalizeFilters(strapi, rule.contentType, input.filters);
@@ -209,7 +212,6 @@ export const createBackfillService = ({ strapi }: { strapi: Core.Strapi }) => {
     async resume(id: number): Promise<BackfillView> {
       const resumed = await transitionOrConflict(id, ['paused'], { status: 'running' }, 'resume');
       await backfillJobs.release(id);
-      getService(strapi, 'queue').kick();
       kick();
       return view(resumed);
     },
@@ -221,7 +223,7 @@ export const createBackfillService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** Month-to-date and today's spend against every configured budget (settings page). */
-    budgets: () => budgetUsage(config().budgets, getService(strapi, 'queue').spend),
+    budgets: () => budgetUsage(config().budgets, spend),
 
     estimate,
   };

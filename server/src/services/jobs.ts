@@ -8,36 +8,30 @@ import { findRule } from '../rules/match';
 import { sha256 } from '../queue/hash';
 import type { JobStatus } from '../queue/statuses';
 import type { Job, JobTrigger, NewJob } from '../queue/types';
-import type { ListFilters } from '../queue/job-store';
+import type { InsertResult, JobStore, ListFilters } from '../queue/job-store';
 import { getService } from '../utils/get-service';
-import { PlanError, type PlanRequest } from './planner';
+import type { PlanRequest } from './planner';
+import { PlanError } from '../errors/domain';
+import { JobStateError } from '../queue/errors';
 import { toJobView, type JobView } from './job-view';
 import { schemaOf } from '../rules/content-schema';
 import { createJobCostEstimator } from '../providers/estimate';
 
-/** A state change that is not allowed now (HTTP 409). */
-export class JobStateError extends Error {}
 
-export interface EnqueueResult {
-  job: Job;
-  deduplicated: boolean;
-}
+export type EnqueueResult = InsertResult;
 
-export const createJobService = ({ strapi }: { strapi: Core.Strapi }) => {
-  const store = () => getService(strapi, 'queue').store;
+export const createJobService = ({ strapi, store }: { strapi: Core.Strapi; store: JobStore }) => {
   const config = () => getService(strapi, 'config').get();
-  // Serializes dedupe check + insert per hash within this process (see README on multi-instance dedupe).
-  const pendingByHash = new Map<string, Promise<EnqueueResult>>();
 
   async function mustFind(id: number): Promise<Job> {
-    const job = await store().findById(id);
-    if (!job) throw new PlanError(`Job ${id} does not exist.`, 404);
+    const job = await store.findById(id);
+    if (!job) throw new PlanError(`Job ${id} does not exist.`, 'not_found');
     return job;
   }
 
   function mustRule(ruleId: string) {
     const rule = findRule(config(), ruleId);
-    if (!rule) throw new PlanError(`Rule "${ruleId}" is not configured.`, 404);
+    if (!rule) throw new PlanError(`Rule "${ruleId}" is not configured.`, 'not_found');
     return rule;
   }
 
@@ -46,22 +40,9 @@ export const createJobService = ({ strapi }: { strapi: Core.Strapi }) => {
     return toJobView(job, file);
   }
 
-  async function insertUnlessDuplicate(job: NewJob, force: boolean): Promise<EnqueueResult> {
-    if (!force) {
-      const duplicate = await store().findBlockingDuplicate(job.inputHash);
-      if (duplicate) return { job: duplicate, deduplicated: true };
-    }
-    const created = await store().insert(job);
-    getService(strapi, 'queue').kick();
-    return { job: created, deduplicated: false };
-  }
-
+  /** Inserts the job unless another with the same inputs is active (the database decides, see job-store). */
   function enqueue(job: NewJob, force = false): Promise<EnqueueResult> {
-    const previous = pendingByHash.get(job.inputHash) ?? Promise.resolve(null);
-    const next = previous.catch(() => null).then(() => insertUnlessDuplicate(job, force));
-    pendingByHash.set(job.inputHash, next);
-    void next.finally(() => pendingByHash.get(job.inputHash) === next && pendingByHash.delete(job.inputHash)).catch(() => undefined);
-    return next;
+    return store.insert(job, { force });
   }
 
   async function planAndEnqueue(request: PlanRequest, force = false): Promise<EnqueueResult | { skipped: string }> {
@@ -89,12 +70,17 @@ export const createJobService = ({ strapi }: { strapi: Core.Strapi }) => {
     return { jobId: result.job.id, status: result.job.status };
   }
 
-  async function transitionOrConflict(job: Job, from: JobStatus[], data: Partial<Job>, action: string): Promise<Job> {
-    if (!from.includes(job.status) || !(await store().transition(job.id, from, data))) {
-      const current = (await store().findById(job.id)) ?? job;
+  /** Runs a compare-and-set move allowed only from `from`; a refused move answers with the job's current status. */
+  async function moveOrConflict(job: Job, from: JobStatus[], action: string, move: () => Promise<boolean>): Promise<Job> {
+    if (!from.includes(job.status) || !(await move())) {
+      const current = (await store.findById(job.id)) ?? job;
       throw new JobStateError(`Cannot ${action} job ${job.id}: it is ${current.status.replace('_', ' ')}.`);
     }
-    return (await store().findById(job.id)) as Job;
+    return (await store.findById(job.id)) as Job;
+  }
+
+  function transitionOrConflict(job: Job, from: JobStatus[], data: Partial<Job>, action: string): Promise<Job> {
+    return moveOrConflict(job, from, action, () => store.transition(job.id, from, data));
   }
 
   return {
@@ -112,7 +98,7 @@ export const createJobService = ({ strapi }: { strapi: Core.Strapi }) => {
         throw new PlanError(`Nothing to do: ${plan.reason}.`);
       }
       if (input.dryRun) {
-        const duplicate = await store().findBlockingDuplicate(plan.job.inputHash);
+        const duplicate = await store.findActive(plan.job.inputHash);
         const { prompt, altText, caption, provider, params, inputHash, operation, targetField } = plan.job;
         // A duplicate would not be queued, so it costs nothing; null: the provider has no price for these params.
         const estimatedUsd = duplicate ? 0 : (createJobCostEstimator(getService(strapi, 'providers'))(plan.job) ?? null);
@@ -123,15 +109,15 @@ export const createJobService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async list(filters: ListFilters, page: number, pageSize: number) {
-      const { results, pagination } = await store().list(filters, page, pageSize);
+      const { results, pagination } = await store.list(filters, page, pageSize);
       return { results: await Promise.all(results.map(view)), pagination };
     },
 
     async detail(id: number) {
       const job = await mustFind(id);
       const [parent, children, sourceFile] = await Promise.all([
-        job.parentJobId ? store().findById(job.parentJobId) : null,
-        store().children(job.id),
+        job.parentJobId ? store.findById(job.parentJobId) : null,
+        store.children(job.id),
         job.sourceFileId ? getService(strapi, 'library').findFile(job.sourceFileId) : null,
       ]);
       const attributes = schemaOf(strapi, job.contentType)?.attributes ?? {};
@@ -160,10 +146,10 @@ export const createJobService = ({ strapi }: { strapi: Core.Strapi }) => {
           { publishToLive: config().publishAfterAttach }
         );
       } catch (error) {
-        await store().update(id, { status: 'awaiting_review', reviewedByUserId: null });
+        await store.update(id, { status: 'awaiting_review', reviewedByUserId: null });
         throw error;
       }
-      return view(await store().update(claimed.id, { attachedField: field, attachedAt: new Date() }));
+      return view(await store.update(claimed.id, { attachedField: field, attachedAt: new Date() }));
     },
 
     async reject(id: number, input: { reason?: string; userId?: number }) {
@@ -185,14 +171,9 @@ export const createJobService = ({ strapi }: { strapi: Core.Strapi }) => {
 
     async retry(id: number) {
       const job = await mustFind(id);
-      return view(
-        await transitionOrConflict(
-          job,
-          ['failed', 'canceled'],
-          { status: 'queued', attempts: 0, runAt: new Date(), finishedAt: null, errorCode: null, errorMessage: null, errorRetryable: null },
-          'retry'
-        ).finally(() => getService(strapi, 'queue').kick())
-      );
+      const from: JobStatus[] = ['failed', 'canceled'];
+      const reset = { attempts: 0, runAt: new Date(), finishedAt: null, errorCode: null, errorMessage: null, errorRetryable: null };
+      return view(await moveOrConflict(job, from, 'retry', () => store.requeue(job, from, reset)));
     },
 
     async regenerate(id: number, input: { prompt?: string; params?: Record<string, unknown>; userId?: number }) {
@@ -224,12 +205,12 @@ export const createJobService = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     async stats() {
-      const counts = await store().countByStatus();
+      const counts = await store.countByStatus();
       const since = new Date(Date.now() - 24 * 3600 * 1000);
       const lastTenMinutes = new Date(Date.now() - 10 * 60 * 1000);
       const [failuresLast24h, finishedLastTenMinutes] = await Promise.all([
-        store().count({ status: 'failed', finishedAt: { $gte: since } }),
-        store().count({ finishedAt: { $gte: lastTenMinutes }, status: { $in: ['succeeded', 'awaiting_review', 'approved', 'rejected'] } }),
+        store.count({ status: 'failed', finishedAt: { $gte: since } }),
+        store.count({ finishedAt: { $gte: lastTenMinutes }, status: { $in: ['succeeded', 'awaiting_review', 'approved', 'rejected'] } }),
       ]);
       return { counts, failuresLast24h, jobsPerMinute: Math.round((finishedLastTenMinutes / 10) * 10) / 10, inFlight: getService(strapi, 'queue').inFlightCount() };
     },

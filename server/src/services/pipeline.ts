@@ -1,71 +1,93 @@
 /**
- * Executes one claimed job: provider call -> sharp -> Media Library -> attach (or hold for review).
- * The uploaded file id is checkpointed on the job before attaching, so a job resumed after a crash
- * attaches the file it already paid for instead of calling the provider again.
+ * Executes one claimed job: folder -> provider call -> checkpoint -> sharp -> Media Library -> attach (or hold
+ * for review). Each paid or visible step is recorded on the job (with the lease held) before the next one, so a
+ * job resumed after a crash reuses the image it paid for and the file it uploaded instead of doing them again.
  */
 import type { Core } from '@strapi/strapi';
 import type { OutputSpec } from '../config/schema';
 import { outputSchema } from '../config/schema';
 import { resultFileName } from '../media/file-name';
+import type { LibraryFile, MediaLibrary } from '../media/library';
 import { processImage } from '../media/process';
 import { MalformedResponseError, NonRetryableError } from '../providers/errors';
+import { LeaseLostError } from '../queue/errors';
+import type { JobStore } from '../queue/job-store';
 import type { Job, JobResult } from '../queue/types';
 import { throwIfAborted } from '../utils/abort';
 import { getService } from '../utils/get-service';
 
-/** The worker lost this job (canceled by an editor, or its lease was taken over): stop quietly. */
-export class LeaseLostError extends Error {
-  constructor(jobId: number) {
-    super(`Job ${jobId} is no longer held by this worker.`);
-    this.name = 'LeaseLostError';
-  }
-}
-
 export type PipelineOutcome = 'succeeded' | 'awaiting_review';
 
-export const createPipeline = ({ strapi }: { strapi: Core.Strapi }) => {
+export const createPipeline = ({ strapi, store }: { strapi: Core.Strapi; store: JobStore }) => {
   const library = () => getService(strapi, 'library');
+
+  /** Calls the provider for the job's image. */
+  async function callProvider(job: Job, signal: AbortSignal) {
+    const provider = getService(strapi, 'providers').get(job.provider);
+    const request = { prompt: job.prompt, params: job.params ?? {} };
+    if (job.operation !== 'edit') return provider.generate(request, { signal });
+    const source = job.sourceFileId ? await library().findFile(job.sourceFileId) : null;
+    if (!source) throw new NonRetryableError('source_missing', 'The image to edit is no longer in the Media Library.');
+    const maskFile = job.maskFileId ? await library().findFile(job.maskFileId) : null;
+    const mask = job.maskData
+      ? { data: Buffer.from(job.maskData, 'base64'), mime: 'image/png', name: 'mask.png' }
+      : maskFile
+        ? { data: await library().readFile(maskFile), mime: maskFile.mime, name: maskFile.name }
+        : undefined;
+    return provider.edit({ ...request, images: [{ data: await library().readFile(source), mime: source.mime, name: source.name }], mask }, { signal });
+  }
+
+  /**
+   * The paid image: from the job's checkpoint when an earlier attempt got it, else from the provider, saved on
+   * the job (with the lease held) before any further step, so a crash after this point never pays again.
+   */
+  async function paidImage(job: Job, leaseToken: string, signal: AbortSignal): Promise<Buffer> {
+    if (job.checkpointData) return Buffer.from(job.checkpointData, 'base64');
+    const response = await callProvider(job, signal);
+    const image = response.images[0];
+    if (!image?.data?.length) throw new MalformedResponseError('The provider answered without an image.', { requestId: response.requestId });
+    const checkpointed = await store.updateHeld(job.id, leaseToken, {
+      checkpointData: image.data.toString('base64'),
+      checkpointMime: image.mime ?? null,
+      model: response.model ?? job.model,
+      revisedPrompt: image.revisedPrompt ?? null,
+      providerRequestId: response.requestId ?? null,
+      usage: (response.usage as Record<string, unknown>) ?? null,
+      costUsd: response.costUsd ?? null,
+    });
+    if (!checkpointed) throw new LeaseLostError(job.id);
+    return image.data;
+  }
+
+  /** Uploads the processed image, or finds the upload an interrupted attempt of this job already made. */
+  async function uploadOnce(job: Job, leaseToken: string, input: Parameters<MediaLibrary['upload']>[0]): Promise<LibraryFile> {
+    if (job.uploadStartedAt) {
+      // Clocks of other instances may differ a little: look a minute before the mark.
+      const since = new Date(new Date(job.uploadStartedAt).getTime() - 60_000);
+      const earlier = await library().findUnrecordedUpload(input.name, input.folderId ?? null, since, async (fileId) => (await store.count({ resultFileId: fileId })) > 0);
+      if (earlier) return earlier;
+    }
+    if (!(await store.updateHeld(job.id, leaseToken, { uploadStartedAt: new Date() }))) throw new LeaseLostError(job.id);
+    return library().upload(input);
+  }
 
   async function produceFile(job: Job, leaseToken: string, signal: AbortSignal): Promise<number> {
     const existing = job.resultFileId ? await library().findFile(job.resultFileId) : null;
     if (existing) return existing.id;
+    // The folder exists before we pay: failing here costs nothing.
+    const folderId = job.folder ? await library().ensureFolder(job.folder) : null;
 
-    const provider = getService(strapi, 'providers').get(job.provider);
-    const request = { prompt: job.prompt, params: job.params ?? {} };
-    let response;
-    if (job.operation === 'edit') {
-      const source = job.sourceFileId ? await library().findFile(job.sourceFileId) : null;
-      if (!source) throw new NonRetryableError('source_missing', 'The image to edit is no longer in the Media Library.');
-      const maskFile = job.maskFileId ? await library().findFile(job.maskFileId) : null;
-      const mask = job.maskData
-        ? { data: Buffer.from(job.maskData, 'base64'), mime: 'image/png', name: 'mask.png' }
-        : maskFile
-          ? { data: await library().readFile(maskFile), mime: maskFile.mime, name: maskFile.name }
-          : undefined;
-      response = await provider.edit(
-        {
-          ...request,
-          images: [{ data: await library().readFile(source), mime: source.mime, name: source.name }],
-          mask,
-        },
-        { signal }
-      );
-    } else {
-      response = await provider.generate(request, { signal });
-    }
-    const image = response.images[0];
-    if (!image?.data?.length) throw new MalformedResponseError('The provider answered without an image.', { requestId: response.requestId });
-
+    const paid = await paidImage(job, leaseToken, signal);
     const output: OutputSpec = outputSchema.parse(job.output ?? {});
-    const processed = await processImage(image.data, output);
+    const processed = await processImage(paid, output);
     throwIfAborted(signal);
-    const file = await library().upload({
+    const file = await uploadOnce(job, leaseToken, {
       data: processed.data,
       name: resultFileName(job.rule, job.entryTitle, job.inputHash, processed.extension),
       mime: processed.mime,
       alternativeText: job.altText ?? undefined,
       caption: job.caption ?? undefined,
-      folderPath: job.folder ?? undefined,
+      folderId,
     });
     const result: JobResult = {
       fileId: file.id,
@@ -76,15 +98,8 @@ export const createPipeline = ({ strapi }: { strapi: Core.Strapi }) => {
       size: processed.size,
       name: file.name,
     };
-    const stillHeld = await getService(strapi, 'queue').store.updateHeld(job.id, leaseToken, {
-      resultFileId: file.id,
-      result,
-      model: response.model ?? job.model,
-      revisedPrompt: image.revisedPrompt ?? null,
-      providerRequestId: response.requestId ?? null,
-      usage: (response.usage as Record<string, unknown>) ?? null,
-      costUsd: response.costUsd ?? null,
-    });
+    // The file now holds the paid result: the checkpoint bytes are no longer needed.
+    const stillHeld = await store.updateHeld(job.id, leaseToken, { resultFileId: file.id, result, checkpointData: null, checkpointMime: null });
     if (!stillHeld) {
       // Canceled while we were working: don't leave an orphan in the Media Library.
       await library().removeFile(file.id);
@@ -96,7 +111,6 @@ export const createPipeline = ({ strapi }: { strapi: Core.Strapi }) => {
   return {
     async run(job: Job, leaseToken: string, signal: AbortSignal): Promise<PipelineOutcome> {
       const fileId = await produceFile(job, leaseToken, signal);
-      const store = getService(strapi, 'queue').store;
       const finishedAt = new Date();
       const attemptLog = store.appendAttempt(job, {
         attempt: job.attempts,

@@ -11,6 +11,7 @@ import { inputHash } from '../queue/hash';
 import { describeIssues } from '../config/schema';
 import type { JobTrigger, NewJob } from '../queue/types';
 import { getService } from '../utils/get-service';
+import { PlanError } from '../errors/domain';
 
 export interface PlanRequest {
   rule: RuleConfig;
@@ -33,14 +34,6 @@ export interface PlanRequest {
 /** `code` lets bulk runs count skips by cause; `has_file` is the onlyIfEmpty skip. */
 export type Plan = { kind: 'job'; job: NewJob } | { kind: 'skip'; reason: string; code?: 'has_file' };
 
-export class PlanError extends Error {
-  constructor(
-    message: string,
-    readonly status: 400 | 404 = 400
-  ) {
-    super(message);
-  }
-}
 
 function hasFile(value: unknown): boolean {
   return Array.isArray(value) ? value.length > 0 : Boolean(value);
@@ -66,7 +59,7 @@ export const createPlanner = ({ strapi }: { strapi: Core.Strapi }) => ({
       status: request.status ?? 'draft',
       populate: populateFor(strapi, rule.contentType, fields),
     } as never)) as Record<string, unknown> | null;
-    if (!entry) throw new PlanError(`No ${request.status ?? 'draft'} entry ${request.documentId} of ${rule.contentType}${request.locale ? ` in locale ${request.locale}` : ''}.`, 404);
+    if (!entry) throw new PlanError(`No ${request.status ?? 'draft'} entry ${request.documentId} of ${rule.contentType}${request.locale ? ` in locale ${request.locale}` : ''}.`, 'not_found');
 
     if (rule.onlyIfEmpty && !request.ignoreOnlyIfEmpty && hasFile(entry[rule.target])) {
       return { kind: 'skip', reason: `"${rule.target}" already has a file`, code: 'has_file' };

@@ -1,20 +1,18 @@
-/** The durable job store and this process's worker. */
+/** This process's worker over the job store it is given. */
 import type { Core } from '@strapi/strapi';
-import { createJobStore } from '../queue/job-store';
+import type { JobStore } from '../queue/job-store';
+import { LeaseLostError } from '../queue/errors';
 import { createWorker, type Worker } from '../queue/worker';
 import { createBudgetGate } from '../queue/budget-gate';
 import { createSpendReader } from '../queue/spend';
 import { createJobCostEstimator } from '../providers/estimate';
 import { getService } from '../utils/get-service';
-import { LeaseLostError } from './pipeline';
 
-export const createQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
-  const store = createJobStore({ strapi });
+export const createQueueService = ({ strapi, store }: { strapi: Core.Strapi; store: JobStore }) => {
   const spend = createSpendReader({ strapi });
   let worker: Worker | null = null;
 
   return {
-    store,
     spend,
 
     start(): void {
@@ -32,10 +30,6 @@ export const createQueueService = ({ strapi }: { strapi: Core.Strapi }) => {
       });
       worker.start();
       strapi.log.info(`ai-assets: worker ${worker.owner} started (concurrency ${config.concurrency})`);
-    },
-
-    kick(): void {
-      worker?.kick();
     },
 
     inFlightCount: () => worker?.inFlightCount() ?? 0,

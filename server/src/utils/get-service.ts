@@ -10,12 +10,14 @@ import type { QueueService } from '../services/queue';
 import type { SettingsService } from '../services/settings';
 import type { MediaLibrary } from '../media/library';
 import type { Attacher } from '../media/attach';
+import type { JobStore } from '../queue/job-store';
 
 export const PLUGIN_ID = 'ai-assets';
 
 interface Services {
   backfills: BackfillService;
   config: ConfigService;
+  jobStore: JobStore;
   jobs: JobService;
   pipeline: Pipeline;
   planner: Planner;

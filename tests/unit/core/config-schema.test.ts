@@ -24,6 +24,7 @@ describe('config/schema', () => {
         defaultProvider: 'local',
         rules: [],
         queue: { concurrency: 2, maxAttempts: 5, leaseMs: 30_000, pollIntervalMs: 1000, backoffBaseMs: 2000, maxBackoffMs: 600_000, worker: true },
+        retention: { jobsDays: 90 },
         publishAfterAttach: true,
         maxTemplateValueLength: 2000,
         budgets: [],
