@@ -6,7 +6,6 @@
 import type { Core } from '@strapi/strapi';
 import type { BackfillConfig, RuleConfig } from '../config/schema';
 import type { JobCostEstimator } from '../providers/estimate';
-import type { EnqueueResult } from '../services/jobs';
 import { PlanError } from '../errors/domain';
 import type { Plan, PlanRequest } from '../services/planner';
 import type { Job, NewJob } from '../queue/types';
@@ -21,8 +20,10 @@ export interface RunnerDeps {
   backfillJobs: BackfillJobs;
   findRule(id: string): RuleConfig | undefined;
   plan(request: PlanRequest): Promise<Plan>;
+  loadEntries(rule: RuleConfig, documentIds: string[], locale: string | null): Promise<Map<string, Record<string, unknown>>>;
   findDuplicate(inputHash: string): Promise<Job | null>;
-  enqueue(job: NewJob): Promise<EnqueueResult>;
+  /** Deduplicated insert of a page's jobs in one statement. */
+  enqueueMany(jobs: NewJob[]): Promise<{ inserted: number; deduplicated: number }>;
   estimate: JobCostEstimator;
   config(): BackfillConfig;
   log: { debug(message: string): void; warn(message: string): void };
@@ -33,10 +34,22 @@ const roundUsd = (value: number) => Math.round(value * 1_000_000) / 1_000_000;
 export function createBackfillRunner(deps: RunnerDeps) {
   const { store, backfillJobs, log } = deps;
 
+  /** The page's entries, loaded with one query per locale instead of one per entry. */
+  async function loadPage(rule: RuleConfig, rows: EntryRow[]): Promise<Map<string, Record<string, unknown>>> {
+    const byLocale = new Map<string | null, string[]>();
+    for (const row of rows) byLocale.set(row.locale, [...(byLocale.get(row.locale) ?? []), row.documentId]);
+    const loaded = new Map<string, Record<string, unknown>>();
+    for (const [locale, documentIds] of byLocale) {
+      for (const [documentId, entry] of await deps.loadEntries(rule, documentIds, locale)) loaded.set(`${documentId}:${locale}`, entry);
+    }
+    return loaded;
+  }
+
   /** The planner's answer for one entry; a plan error (entry gone, prompt renders empty) is a skip, not a stop. */
-  async function planEntry(backfill: Backfill, rule: RuleConfig, row: EntryRow): Promise<Plan> {
+  async function planEntry(backfill: Backfill, rule: RuleConfig, row: EntryRow, entries: Map<string, Record<string, unknown>>): Promise<Plan> {
     try {
-      return await deps.plan({ rule, documentId: row.documentId, locale: row.locale, trigger: 'backfill', ignoreOnlyIfEmpty: !backfill.onlyIfEmpty, createdByUserId: backfill.createdByUserId });
+      const entry = entries.get(`${row.documentId}:${row.locale}`);
+      return await deps.plan({ rule, documentId: row.documentId, locale: row.locale, trigger: 'backfill', ignoreOnlyIfEmpty: !backfill.onlyIfEmpty, createdByUserId: backfill.createdByUserId, entry });
     } catch (error) {
       if (!(error instanceof PlanError)) throw error;
       log.debug(`ai-assets: backfill ${backfill.id} skips ${row.documentId}: ${error.message}`);
@@ -50,6 +63,7 @@ export function createBackfillRunner(deps: RunnerDeps) {
 
   async function estimateStep(backfill: Backfill, rule: RuleConfig, version: number): Promise<boolean> {
     const { rows, last, more } = await pager(backfill, rule).page(backfill.cursor, deps.config().pageSize);
+    const entries = await loadPage(rule, rows);
     const skipped = { duplicate: 0, hasImage: 0, other: 0, ...backfill.estimateSkipped };
     let toQueue = 0;
     let usd = 0;
@@ -57,7 +71,7 @@ export function createBackfillRunner(deps: RunnerDeps) {
     // Two rows with the same inputs (rare, but possible) would dedupe against each other when run.
     const hashes = new Set<string>();
     for (const row of rows) {
-      const plan = await planEntry(backfill, rule, row);
+      const plan = await planEntry(backfill, rule, row, entries);
       if (plan.kind === 'skip') {
         if (plan.code === 'has_file') skipped.hasImage += 1;
         else skipped.other += 1;
@@ -101,16 +115,17 @@ export function createBackfillRunner(deps: RunnerDeps) {
       return false;
     }
     const { rows, last, more } = await pager(backfill, rule).page(backfill.cursor, Math.min(deps.config().pageSize, room));
+    const entries = await loadPage(rule, rows);
     const counts = { queued: 0, skippedDuplicate: 0, skippedHasImage: 0, skippedOther: 0 };
+    const jobs: NewJob[] = [];
     for (const row of rows) {
-      const plan = await planEntry(backfill, rule, row);
-      if (plan.kind === 'skip') {
-        counts[plan.code === 'has_file' ? 'skippedHasImage' : 'skippedOther'] += 1;
-        continue;
-      }
-      const { deduplicated } = await deps.enqueue({ ...plan.job, backfillId: backfill.id });
-      counts[deduplicated ? 'skippedDuplicate' : 'queued'] += 1;
+      const plan = await planEntry(backfill, rule, row, entries);
+      if (plan.kind === 'skip') counts[plan.code === 'has_file' ? 'skippedHasImage' : 'skippedOther'] += 1;
+      else jobs.push({ ...plan.job, backfillId: backfill.id });
     }
+    const { inserted, deduplicated } = await deps.enqueueMany(jobs);
+    counts.queued = inserted;
+    counts.skippedDuplicate = deduplicated;
     const processed = backfill.processed + rows.length;
     await store.finishStep(backfill.id, version, {
       cursor: last,
