@@ -7,6 +7,7 @@
  */
 'use strict';
 
+const fs = require('node:fs');
 const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 
@@ -22,10 +23,10 @@ function step(message) {
   process.stdout.write(`\n> ${message}\n`);
 }
 
-async function waitForJob(strapi, documentId, timeoutMs) {
+async function waitForJob(strapi, documentId, rule, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const job = await strapi.db.query('plugin::ai-assets.job').findOne({ where: { targetDocumentId: documentId }, orderBy: { id: 'desc' } });
+    const job = await strapi.db.query('plugin::ai-assets.job').findOne({ where: { targetDocumentId: documentId, rule }, orderBy: { id: 'desc' } });
     if (job && ['succeeded', 'awaiting_review', 'failed'].includes(job.status)) return job;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -64,12 +65,15 @@ async function main() {
   await documents.publish({ documentId: article.documentId, locale: 'en' });
   const publishReturnedMs = Date.now() - publishedAt;
 
-  const job = await waitForJob(strapi, article.documentId, 60_000);
+  const job = await waitForJob(strapi, article.documentId, 'article-cover', 60_000);
+  const reviewJob = await waitForJob(strapi, article.documentId, 'article-photo-review', 60_000);
   if (job.status === 'failed') throw new Error(`The job failed: ${job.errorMessage}`);
   const entry = await documents.findOne({ documentId: article.documentId, locale: 'en', status: 'published', populate: ['cover'] });
   const file = entry && entry.cover;
   if (!file) throw new Error(`Job ${job.id} is ${job.status} but nothing is attached`);
   const base = `http://localhost:${strapi.config.get('server.port')}`;
+  // Strapi stores file.size in kB, rounded: read the real size from the uploads folder.
+  const bytesOnDisk = fs.statSync(path.join(strapi.dirs.static.public, file.url)).size;
   const queuedToDone = new Date(job.finishedAt).getTime() - new Date(job.createdAt).getTime();
 
   console.log('\n=== AI Assets demo: image attached ===');
@@ -77,7 +81,8 @@ async function main() {
   console.log(`job          : #${job.id} ${job.status} via ${job.provider} (${job.model}), rule ${job.rule}, attempts ${job.attempts}`);
   console.log(`prompt       : ${job.prompt}`);
   console.log(`file         : ${base}${file.url}`);
-  console.log(`               ${file.mime}, ${file.width}x${file.height}, ${(file.size * 1024).toFixed(0)} bytes, folder "${job.folder}", alt "${file.alternativeText}"`);
+  console.log(`               ${file.mime}, ${file.width}x${file.height}, ${bytesOnDisk} bytes, folder "${job.folder}", alt "${file.alternativeText}"`);
+  console.log(`review       : job #${reviewJob.id} (rule ${reviewJob.rule}) is ${reviewJob.status}: approve it in the admin's review queue`);
   console.log(`timings      : publish() returned in ${publishReturnedMs} ms; queued -> attached in ${queuedToDone} ms (provider + sharp + upload ${job.durationMs} ms)`);
   if (!once) {
     console.log(`\nAdmin panel  : ${base}/admin   login ${ADMIN.email} / ${ADMIN.password}`);

@@ -28,6 +28,23 @@ export const demoConfig = {
       caption: 'Generated for {{title}}',
       folder: 'AI Assets/Article covers',
     },
+    {
+      // Held for review: the photo waits in the review queue until an editor approves it.
+      id: 'article-photo-review',
+      contentType: 'api::article.article',
+      on: ['publish'],
+      onlyIfEmpty: true,
+      locales: ['en'],
+      operation: 'generate',
+      provider: 'studio',
+      prompt: 'Documentary photograph for "{{title}}", natural light.',
+      params: { size: '1024x1024', quality: 'low' },
+      output: { format: 'webp', quality: 80, width: 800, height: 800, fit: 'cover' },
+      target: 'photo',
+      review: true,
+      altText: '{{title}}',
+      folder: 'AI Assets/Article photos',
+    },
   ],
   queue: { concurrency: 2, maxAttempts: 5, leaseMs: 30000, pollIntervalMs: 1000 },
 };

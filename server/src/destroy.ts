@@ -6,5 +6,6 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   await getService(strapi, 'backfills').stop();
   // Abort in-flight provider calls and put their jobs back to `queued` for the next process.
   strapi.cron.remove(RETENTION_TASK);
+  await getService(strapi, 'publishSweep').stop();
   await getService(strapi, 'queue').stop();
 };

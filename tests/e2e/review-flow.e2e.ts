@@ -125,12 +125,15 @@ describe('review flow in the admin', () => {
 
     const editRequest = page.waitForRequest((request) => request.method() === 'POST' && request.url().endsWith(`/ai-assets/jobs/${parent.id}/edit`));
     await page.getByTestId('edit-confirm').click();
-    const body = (await editRequest).postDataJSON() as { prompt: string; source: string; mask: string };
-    expect(body).toMatchObject({ prompt: 'Add a red sail', source: 'result' });
-    expect(body.mask).toMatch(/^data:image\/png;base64,/);
+    // The mask goes up as a multipart PNG file (the 4 MB mask limit, not the 1 MB JSON one).
+    const sent = await editRequest;
+    const form = await new Response(sent.postDataBuffer(), { headers: { 'content-type': (await sent.allHeaders())['content-type'] } }).formData();
+    expect({ prompt: form.get('prompt'), source: form.get('source') }).toEqual({ prompt: 'Add a red sail', source: 'result' });
+    const maskFile = form.get('mask') as Blob;
+    expect(maskFile.type).toBe('image/png');
 
     // The mask has the result's own size: white and opaque where untouched, fully transparent along the stroke.
-    const mask = await sharp(Buffer.from(body.mask.split(',')[1], 'base64')).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    const mask = await sharp(Buffer.from(await maskFile.arrayBuffer())).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     const { width, height } = mask.info;
     expect([width, height]).toEqual([1200, 630]);
     const pixel = (x: number, y: number) => {

@@ -47,7 +47,7 @@ describe('side panel actions', () => {
     await session.browser.screenshot('side-panel-02-awaiting-review');
 
     await attach.click();
-    await page.getByText('Attached to “cover”. Reload the entry to see it in the form.').waitFor();
+    await page.getByText('Attached to “cover”.', { exact: true }).waitFor();
     await panel.locator(`[data-testid="status-badge-${jobId}"][data-status="approved"]`).waitFor();
     await attach.waitFor({ state: 'detached' });
     await session.browser.screenshot('side-panel-03-attached');

@@ -20,7 +20,13 @@ export type OpenAIFault =
   | 'malformed_json'
   | 'truncated_body'
   | 'invalid_mask'
-  | 'echo_key';
+  | 'echo_key'
+  /** 400 whose param, code, type and x-request-id all hold the key. */
+  | 'echo_key_fields'
+  /** A successful answer whose revised_prompt, usage and x-request-id hold the key. */
+  | 'echo_key_success'
+  /** A successful answer carrying `fault.image` (a Buffer) as its image: bombs, broken files. */
+  | 'image_bytes';
 
 export interface FakeOpenAIOptions {
   apiKey?: string;
@@ -59,10 +65,37 @@ export class FakeOpenAI extends FakeServer<OpenAIFault> {
   /** Rate-limit headers sent with every answer; tests may change them. */
   rateLimit = { limitRequests: 50, remainingRequests: 49, resetRequests: '1.2s', limitTokens: 100_000, remainingTokens: 99_000, resetTokens: '6m0s' };
   private requestCounter = 0;
+  /** When set, answers like OpenAI over its requests-per-minute limit: a sliding window of accepted requests. */
+  private enforced: { requestsPerMinute: number; windowMs: number } | null = null;
+  /** Arrival times of the requests the enforced limit accepted. */
+  private readonly accepted: number[] = [];
+  /** Requests refused with 429 by the enforced limit (caused by the client, not injected). */
+  readonly limitRefusals: RecordedRequest[] = [];
 
   constructor(private readonly options: FakeOpenAIOptions = {}) {
     super();
     this.apiKey = options.apiKey ?? 'sk-test-fake-openai-0123456789abcdef';
+  }
+
+  /** Enforce `requestsPerMinute` over any `windowMs` (default one minute), counted at each request's arrival. */
+  enforceRateLimit(requestsPerMinute: number, windowMs = 60_000): this {
+    this.enforced = { requestsPerMinute, windowMs };
+    return this;
+  }
+
+  /** Whether the enforced limit admits `request`; answers are given in arrival order (same latency for all). */
+  private admit(request: RecordedRequest): { admitted: boolean; remaining: number; resetMs: number } {
+    const { requestsPerMinute, windowMs } = this.enforced!;
+    const inWindow = this.accepted.filter((at) => at > request.receivedAt - windowMs);
+    const admitted = inWindow.length < requestsPerMinute;
+    if (admitted) {
+      this.accepted.push(request.receivedAt);
+      inWindow.push(request.receivedAt);
+    } else {
+      this.limitRefusals.push(request);
+    }
+    const resetMs = inWindow.length > 0 ? Math.max(0, inWindow[0] + windowMs - request.receivedAt) : 0;
+    return { admitted, remaining: Math.max(0, requestsPerMinute - inWindow.length), resetMs };
   }
 
   protected async handle(request: RecordedRequest, res: ServerResponse, fault: Fault<OpenAIFault> | undefined, credential: string | undefined) {
@@ -79,6 +112,16 @@ export class FakeOpenAI extends FakeServer<OpenAIFault> {
     };
     const fail = (status: number, body: Record<string, unknown>, extra: Record<string, string> = {}) => this.sendJson(res, status, { error: body }, { ...headers, ...extra });
     if (this.handleTransportFault(res, fault, headers)) return;
+    if (this.enforced && !fault) {
+      const { admitted, remaining, resetMs } = this.admit(request);
+      headers['x-ratelimit-limit-requests'] = String(this.enforced.requestsPerMinute);
+      headers['x-ratelimit-remaining-requests'] = String(remaining);
+      headers['x-ratelimit-reset-requests'] = `${(resetMs / 1000).toFixed(3)}s`;
+      if (!admitted) {
+        const message = `Rate limit reached for requests per minute (RPM): Limit ${this.enforced.requestsPerMinute}, Used ${this.enforced.requestsPerMinute}.`;
+        return fail(429, { message, type: 'requests', param: null, code: 'rate_limit_exceeded' }, { 'retry-after': String(Math.max(1, Math.ceil(resetMs / 1000))) });
+      }
+    }
     try {
       const expected = this.options.auth === 'api-key' ? this.apiKey : `Bearer ${this.apiKey}`;
       if (credential !== expected || fault?.name === 'bad_key') {
@@ -86,7 +129,12 @@ export class FakeOpenAI extends FakeServer<OpenAIFault> {
       }
       const route = this.options.route ? this.options.route(request) : this.defaultRoute(request);
       if (!route || request.method !== 'POST') return fail(404, { message: `Invalid URL (${request.method} ${request.path})`, type: 'invalid_request_error', param: null, code: null });
-      if (fault) return this.answerFault(fault, fail);
+      const echoOnSuccess = fault?.name === 'echo_key_success';
+      if (fault?.name === 'image_bytes') {
+        return this.sendJson(res, 200, { created: 1, data: [{ b64_json: (fault.image as Buffer).toString('base64') }], output_format: 'png' }, headers);
+      }
+      if (echoOnSuccess) headers['x-request-id'] = `req_${this.apiKey}`;
+      if (fault && !echoOnSuccess) return this.answerFault(fault, fail);
       const body = this.readFields(request, route.endpoint);
       const name = route.model ?? String(body.model ?? '');
       if (!name) throw invalid('You must provide a model parameter.', 'model');
@@ -118,12 +166,21 @@ export class FakeOpenAI extends FakeServer<OpenAIFault> {
         200,
         {
           created: Math.floor(Date.now() / 1000),
-          data: images.map((image) => ({ b64_json: image.toString('base64'), ...(model.startsWith('gpt-image-2') ? {} : { revised_prompt: `${body.prompt} (revised)` }) })),
+          data: images.map((image) => ({
+            b64_json: image.toString('base64'),
+            ...(echoOnSuccess ? { revised_prompt: `${body.prompt} using ${this.apiKey}` } : model.startsWith('gpt-image-2') ? {} : { revised_prompt: `${body.prompt} (revised)` }),
+          })),
           background: body.background === 'transparent' ? 'transparent' : 'opaque',
           output_format: format,
           size: `${width}x${height}`,
           quality,
-          usage: { input_tokens: 50, output_tokens: 1000 * n, total_tokens: 50 + 1000 * n, input_tokens_details: { text_tokens: 50, image_tokens: 0 } },
+          usage: {
+            input_tokens: 50,
+            output_tokens: 1000 * n,
+            total_tokens: 50 + 1000 * n,
+            input_tokens_details: { text_tokens: 50, image_tokens: 0 },
+            ...(echoOnSuccess ? { account: this.apiKey } : {}),
+          },
         },
         headers
       );
@@ -195,6 +252,8 @@ export class FakeOpenAI extends FakeServer<OpenAIFault> {
       case 'echo_key':
         // A misbehaving proxy that echoes the full key back: our errors must still never show it.
         return fail(400, { message: `Bad request from key ${this.apiKey} with header Bearer ${this.apiKey}`, type: 'invalid_request_error', param: null, code: null });
+      case 'echo_key_fields':
+        return fail(400, { message: 'Invalid value.', type: `type_${this.apiKey}`, param: this.apiKey, code: `code_${this.apiKey}` }, { 'x-request-id': this.apiKey });
       default:
         return fail(500, { message: `fake: unknown fault ${fault.name}`, type: 'server_error', param: null, code: null });
     }

@@ -35,6 +35,8 @@ export interface RecordedRequest {
   json?: Record<string, unknown>;
   parts?: RecordedPart[];
   rawBody: Buffer;
+  /** Epoch ms when the whole answer was written (the caller got, and paid for, a result); unset otherwise. */
+  completedAt?: number;
 }
 
 export interface Fault<Name extends string = string> {
@@ -207,6 +209,9 @@ export abstract class FakeServer<FaultName extends string> {
       ...(await parseBody(req, rawBody)),
     };
     this.requests.push(recorded);
+    res.once('finish', () => {
+      recorded.completedAt = Date.now();
+    });
     const fault = this.takeFault(recorded.path);
     const respond = () =>
       this.handle(recorded, res, fault, credential).catch((error: unknown) => {

@@ -15,3 +15,5 @@ export const queryKeys = {
 
 /** Polling interval while a job that can still change on its own is on screen. */
 export const LIVE_REFRESH_MS = 2000;
+/** How often the edit view's panel looks for jobs it did not start (one small indexed query). */
+export const PANEL_IDLE_REFRESH_MS = 10_000;

@@ -4,8 +4,11 @@ import { useQuery } from 'react-query';
 import { IN_FLIGHT_STATUSES, type JobFilters, type JobList } from '../types';
 import { LIVE_REFRESH_MS, queryKeys } from './queryKeys';
 
-/** GET /ai-assets/jobs. Polls only while a queued/running job is in the page it shows. */
-export const useJobs = (filters: JobFilters, options: { enabled?: boolean } = {}) => {
+/**
+ * GET /ai-assets/jobs. Polls while a queued/running job is in the page it shows; with `idleRefreshMs` it also
+ * polls slowly otherwise (the edit view's panel: jobs queued elsewhere may attach to the open entry).
+ */
+export const useJobs = (filters: JobFilters, options: { enabled?: boolean; idleRefreshMs?: number } = {}) => {
   const { get } = useFetchClient();
   return useQuery(
     queryKeys.jobList(filters),
@@ -18,7 +21,7 @@ export const useJobs = (filters: JobFilters, options: { enabled?: boolean } = {}
       keepPreviousData: true,
       retry: false,
       refetchInterval: (data) =>
-        data?.results.some((job) => IN_FLIGHT_STATUSES.includes(job.status)) ? LIVE_REFRESH_MS : false,
+        data?.results.some((job) => IN_FLIGHT_STATUSES.includes(job.status)) ? LIVE_REFRESH_MS : (options.idleRefreshMs ?? false),
     }
   );
 };

@@ -10,6 +10,7 @@ import { JobFacts } from '../components/job-detail/JobFacts';
 import { JobLineage } from '../components/job-detail/JobLineage';
 import { JobPreview } from '../components/job-detail/JobPreview';
 import { JobPrompts } from '../components/job-detail/JobPrompts';
+import { JobProvenance } from '../components/job-detail/JobProvenance';
 import { useJob } from '../hooks/useJob';
 import { IN_FLIGHT_STATUSES } from '../types';
 import { getErrorMessage } from '../utils/errors';
@@ -64,6 +65,7 @@ export const JobDetailPage = () => {
             <Grid.Item col={5} s={12} direction="column" alignItems="stretch" gap={4}>
               <JobFacts job={data} />
               <JobLineage job={data} />
+              <JobProvenance job={data} />
             </Grid.Item>
           </Grid.Root>
         </Flex>

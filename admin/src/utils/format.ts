@@ -8,7 +8,9 @@ export const formatCost = (intl: IntlShape, costUsd: number | null | undefined) 
 export const formatDuration = (intl: IntlShape, durationMs: number | null | undefined) => {
   if (durationMs === null || durationMs === undefined) return '—';
   if (durationMs < 1000) return intl.formatNumber(durationMs, { style: 'unit', unit: 'millisecond' });
-  return intl.formatNumber(durationMs / 1000, { style: 'unit', unit: 'second', maximumFractionDigits: 1 });
+  if (durationMs < 120_000) return intl.formatNumber(durationMs / 1000, { style: 'unit', unit: 'second', maximumFractionDigits: 1 });
+  if (durationMs < 7_200_000) return intl.formatNumber(durationMs / 60_000, { style: 'unit', unit: 'minute', maximumFractionDigits: 1 });
+  return intl.formatNumber(durationMs / 3_600_000, { style: 'unit', unit: 'hour', maximumFractionDigits: 1 });
 };
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [

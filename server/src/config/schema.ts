@@ -17,9 +17,46 @@ export const outputSchema = z
     width: z.number().int().min(16).max(8192).optional(),
     height: z.number().int().min(16).max(8192).optional(),
     fit: z.enum(['cover', 'contain', 'inside', 'outside', 'fill']).default('cover'),
+    /**
+     * false: store no responsive formats (thumbnail, breakpoints) next to this file. No default, so rules
+     * written before this key keep their input hash (and are not regenerated).
+     */
+    formats: z.boolean().optional(),
   })
   .strict();
 export type OutputSpec = z.infer<typeof outputSchema>;
+
+/** One named file cut from the same provider image; `target` defaults to the rule's (see media/rendition-plan). */
+export const renditionSchema = outputSchema
+  .extend({
+    name: z.string().regex(kebabCase, 'must be kebab-case, e.g. "og"'),
+    target: z.string().min(1).optional(),
+  })
+  .strict();
+export type RenditionSpec = z.infer<typeof renditionSchema>;
+
+const renditionListSchema = z
+  .array(renditionSchema)
+  .min(1)
+  .max(8)
+  .superRefine((renditions, ctx) => {
+    const seen = new Set<string>();
+    renditions.forEach((rendition, index) => {
+      if (seen.has(rendition.name)) ctx.addIssue({ code: 'custom', path: [index, 'name'], message: `"${rendition.name}" is used twice` });
+      seen.add(rendition.name);
+    });
+  });
+
+/** A rule's `output`: one output spec, or a list of named renditions made from one provider call. */
+export type RuleOutput = OutputSpec | RenditionSpec[];
+
+/** Picks the schema by shape first, so errors name the key (`output[1].format: ...`) instead of "invalid union". */
+const ruleOutputSchema = z.unknown().default({}).transform((value, ctx): RuleOutput => {
+  const result = Array.isArray(value) ? renditionListSchema.safeParse(value) : outputSchema.safeParse(value ?? {});
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) ctx.addIssue(issue as never);
+  return z.NEVER;
+});
 
 export const ruleSchema = z
   .object({
@@ -35,7 +72,7 @@ export const ruleSchema = z
     provider: z.string().min(1).optional(),
     prompt: z.string().min(1).max(32000),
     params: z.record(z.string(), z.unknown()).default({}),
-    output: outputSchema.default({ format: 'webp', quality: 82, fit: 'cover' }),
+    output: ruleOutputSchema,
     target: z.string().min(1),
     review: z.boolean().default(false),
     altText: z.string().max(1000).optional(),
@@ -68,6 +105,11 @@ export const queueSchema = z
     /** First retry delay; later ones double (with jitter) up to maxBackoffMs. */
     backoffBaseMs: z.number().int().min(0).default(2000),
     maxBackoffMs: z.number().int().min(0).default(600_000),
+    /**
+     * Longest provider-requested wait (retry-after, rate-limit reset) honoured. A longer hint is not believed:
+     * the answer becomes a plain retryable error on the usual backoff, so one bad header cannot stall a provider.
+     */
+    maxRetryAfterMs: z.number().int().min(1000).max(86_400_000).default(600_000),
     /** Run the worker in this process; turn off for API-only instances. */
     worker: z.boolean().default(true),
   })
@@ -104,6 +146,22 @@ export const backfillSchema = z
   .strict();
 export type BackfillConfig = z.infer<typeof backfillSchema>;
 
+/** Limits applied to every image we decode (provider answers, sources, masks, downloads, test calls). */
+export const mediaLimitsSchema = z
+  .object({
+    /**
+     * In 8-bit RGBA pixels (16-bit images count twice). The largest real output is 3840x2160 (8.3 MP); 16 MP
+     * is twice that and keeps a bomb's decoding memory under 300 MB (measured by `npm run bench -- bombs`).
+     */
+    maxInputPixels: z.number().int().min(1_000_000).max(268_402_689).default(16_000_000),
+    /** Encoded bytes accepted per image (and per provider answer body). */
+    maxInputBytes: z.number().int().min(1024 * 1024).max(1024 * 1024 * 1024).default(32 * 1024 * 1024),
+    /** Wall-clock cap of one decode/convert, in seconds. */
+    decodeTimeoutSeconds: z.number().int().min(1).max(600).default(60),
+  })
+  .strict();
+export type MediaLimits = z.infer<typeof mediaLimitsSchema>;
+
 export const retentionSchema = z
   .object({
     /** Jobs that ended (succeeded, approved, rejected, failed, canceled) longer ago than this are deleted; 0 keeps them forever. */
@@ -124,6 +182,12 @@ export const pluginConfigSchema = z
     maxTemplateValueLength: z.number().int().min(16).max(32000).default(2000),
     budgets: z.array(budgetSchema).default([]),
     backfill: backfillSchema.default(backfillSchema.parse({})),
+
+    /** Plugin content types templates may follow relations into (api:: ones always, admin:: never). */
+    templateContentTypes: z
+      .array(z.string().regex(/^plugin::[a-z0-9-]+\.[a-z0-9-]+$/, 'must be a plugin content-type uid like "plugin::shop.product" (api:: types are always readable, admin:: never)'))
+      .default([]),
+    media: mediaLimitsSchema.default(mediaLimitsSchema.parse({})),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -5,12 +5,16 @@
  */
 import type { Core } from '@strapi/strapi';
 import { ConfigError, describeIssues, type PluginConfig } from './schema';
-import { schemaOf, templatePathProblem } from '../rules/content-schema';
-import { templateFields } from '../rules/template';
+import { schemaOf } from '../rules/content-schema';
+import { templateAccessOf, templateProblems } from '../rules/template-access';
 import type { ProviderRegistry } from '../providers/registry';
 
 export function validateAgainstSchemas(strapi: Core.Strapi, config: PluginConfig, providers: ProviderRegistry): void {
   const problems: string[] = [];
+  const access = templateAccessOf(config);
+  config.templateContentTypes.forEach((uid, index) => {
+    if (!strapi.contentTypes[uid as keyof typeof strapi.contentTypes]) problems.push(`templateContentTypes[${index}]: "${uid}" is not a content type of this app`);
+  });
   config.rules.forEach((rule, index) => {
     const at = `rules[${index}]`;
     const schema = strapi.contentTypes[rule.contentType as keyof typeof strapi.contentTypes] ? schemaOf(strapi, rule.contentType) : undefined;
@@ -18,24 +22,23 @@ export function validateAgainstSchemas(strapi: Core.Strapi, config: PluginConfig
       problems.push(`${at}.contentType: "${rule.contentType}" is not a content type of this app`);
       return;
     }
-    const mediaField = (key: 'target' | 'source' | 'mask') => {
-      const field = rule[key];
+    const draftAndPublish = Boolean((schema as { options?: { draftAndPublish?: boolean } }).options?.draftAndPublish);
+    if (rule.on.includes('publish') && !draftAndPublish) {
+      problems.push(`${at}.on: "publish" never happens on ${rule.contentType} (Draft & Publish is off): use "create" and/or "update" instead`);
+    }
+    const checkMediaField = (key: string, field: string | undefined) => {
       if (!field) return;
       const attribute = schema.attributes[field];
       if (!attribute) problems.push(`${at}.${key}: "${field}" is not a field of ${rule.contentType}`);
       else if (attribute.type !== 'media') problems.push(`${at}.${key}: "${field}" is not a media field of ${rule.contentType}`);
     };
-    mediaField('target');
-    mediaField('source');
-    mediaField('mask');
+    for (const key of ['target', 'source', 'mask'] as const) checkMediaField(key, rule[key]);
+    if (Array.isArray(rule.output)) rule.output.forEach((rendition, renditionIndex) => checkMediaField(`output[${renditionIndex}].target`, rendition.target));
 
     for (const key of ['prompt', 'altText', 'caption'] as const) {
       const template = rule[key];
       if (!template) continue;
-      for (const path of templateFields(template)) {
-        const problem = templatePathProblem(strapi, rule.contentType, path);
-        if (problem) problems.push(`${at}.${key}: ${problem}`);
-      }
+      problems.push(...templateProblems(strapi, rule.contentType, template, access, `${at}.${key}`));
     }
 
     const providerName = rule.provider ?? config.defaultProvider;

@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import type { Core } from '@strapi/strapi';
 import { getService } from '../utils/get-service';
 import { parseInput, schemas } from '../validation/admin-api';
+import { checkMaskImage, editRequestInput } from '../validation/mask-upload';
 import { adminUserId, respond } from './http-errors';
 
 type RequestBody = { request: { body?: unknown } };
@@ -73,7 +74,8 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
     },
     async edit(ctx: Context) {
       const jobId = id(ctx);
-      const input = parseInput(schemas.edit, body(ctx), 'body');
+      const input = parseInput(schemas.edit, await editRequestInput(ctx), 'body');
+      await checkMaskImage(input.mask);
       await respond(ctx, async () => ({ data: await jobs().edit(jobId, { ...input, userId: adminUserId(ctx) }) }), 202);
     },
   };

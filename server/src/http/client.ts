@@ -7,6 +7,7 @@
  */
 import { Agent, type Dispatcher, type FormData, request } from 'undici';
 import { AbortedError, MalformedResponseError } from '../providers/errors';
+import { maxAnswerBytes } from '../media/decode';
 import { errorForFailure, redact } from './errors';
 import {
   exhaustedWindowResetMs,
@@ -18,7 +19,6 @@ import {
 } from './headers';
 
 export const DEFAULT_TIMEOUT_MS = 300_000;
-const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
 const REQUEST_ID_HEADERS = ['x-request-id', 'apim-request-id', 'x-ms-request-id'];
 
 /**
@@ -39,6 +39,7 @@ export interface HttpClientOptions {
   headers?: Record<string, string>;
   /** Values that must never appear in an error (API keys). */
   secrets?: ReadonlyArray<string | undefined>;
+  /** Default: what one image at `media.maxInputBytes` takes in base64 (read per call, so config applies). */
   maxResponseBytes?: number;
 }
 
@@ -140,7 +141,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       receivedHeaders = true;
       const responseHeaders = normalizeHeaders(response.headers);
       requestId = REQUEST_ID_HEADERS.map((name) => responseHeaders[name]).find(Boolean);
-      const data = await readLimited(response.body, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, label);
+      const data = await readLimited(response.body, options.maxResponseBytes ?? maxAnswerBytes(), label);
       const rateLimit = parseRateLimitHeaders(responseHeaders);
       let retryAfterMs = parseRetryAfterMs(responseHeaders);
       if (retryAfterMs === undefined && response.statusCode === 429) retryAfterMs = exhaustedWindowResetMs(rateLimit);

@@ -17,20 +17,9 @@ import {
   ServerError,
   TimeoutError,
 } from '../providers/errors';
+import { redact } from '../utils/redact';
 
-const REDACTED = '[redacted]';
-/** Shapes of bearer keys and tokens that must never reach an editor, even when we don't know the value. */
-const SECRET_SHAPES = [/\bsk-[A-Za-z0-9_*-]{8,}/g, /\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/gi];
-
-/** Removes known secrets and anything shaped like a key from text that came from (or goes to) a provider. */
-export function redact(text: string, secrets: ReadonlyArray<string | undefined> = []): string {
-  let result = text;
-  for (const secret of secrets) {
-    if (secret && secret.length >= 4) result = result.split(secret).join(REDACTED);
-  }
-  for (const shape of SECRET_SHAPES) result = result.replace(shape, REDACTED);
-  return result;
-}
+export { redact } from '../utils/redact';
 
 /** Provider messages are appended to ours for operators; keep them short and secret-free. */
 export function providerMessageSuffix(message: unknown, secrets: ReadonlyArray<string | undefined>): string {

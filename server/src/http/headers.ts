@@ -1,5 +1,5 @@
 /**
- * Parsing of the rate-limit and retry hints providers send back (see ../shared/specs/image-apis.md, "Headers").
+ * Parsing of the rate-limit and retry hints providers send back.
  * Every header is optional and may be malformed; parsers return `undefined` rather than guessing.
  */
 
@@ -16,6 +16,18 @@ export type RateLimitInfo = Record<string, RateLimitWindow>;
 
 export type ResponseHeaders = Record<string, string>;
 
+/**
+ * Hints beyond a day are not believed (a buggy or hostile server, `retry-after: 1e20`): they parse as absent.
+ * The configurable, usually much lower cap (`queue.maxRetryAfterMs`) is applied by the provider registry.
+ */
+export const MAX_HINT_MS = 86_400_000;
+/** Plain decimal numbers only: no exponents, signs, hex, Infinity; and short enough to be a real hint. */
+const DECIMAL = /^\d{1,15}(\.\d{1,6})?$/;
+
+function plausibleMs(ms: number): number | undefined {
+  return Number.isFinite(ms) && ms >= 0 && ms <= MAX_HINT_MS ? Math.round(ms) : undefined;
+}
+
 const DURATION_UNITS_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001, 'µs': 0.001, ns: 0.000001 };
 
 /**
@@ -25,7 +37,8 @@ const DURATION_UNITS_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 
 export function parseDurationMs(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const text = value.trim();
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  if (text.length > 64) return undefined;
+  if (DECIMAL.test(text)) return plausibleMs(Number(text) * 1000);
   const pattern = /(\d+(?:\.\d+)?)(ms|us|µs|ns|h|m|s)/g;
   let total = 0;
   let consumed = 0;
@@ -34,23 +47,26 @@ export function parseDurationMs(value: string | undefined): number | undefined {
     total += Number(match[1]) * DURATION_UNITS_MS[match[2]];
     consumed += match[0].length;
   }
-  return consumed === text.length && consumed > 0 ? Math.round(total) : undefined;
+  return consumed === text.length && consumed > 0 ? plausibleMs(total) : undefined;
 }
 
 /** `retry-after-ms` first (OpenAI's precise form), then `retry-after` as seconds or an HTTP date. */
 export function parseRetryAfterMs(headers: ResponseHeaders, now: number = Date.now()): number | undefined {
-  const precise = headers['retry-after-ms'];
-  if (precise !== undefined && /^\d+(\.\d+)?$/.test(precise.trim())) return Math.round(Number(precise));
+  const precise = headers['retry-after-ms']?.trim();
+  const preciseMs = precise !== undefined && DECIMAL.test(precise) ? plausibleMs(Number(precise)) : undefined;
+  if (preciseMs !== undefined) return preciseMs;
   const retryAfter = headers['retry-after']?.trim();
-  if (!retryAfter) return undefined;
-  if (/^\d+(\.\d+)?$/.test(retryAfter)) return Math.round(Number(retryAfter) * 1000);
+  if (!retryAfter || retryAfter.length > 64) return undefined;
+  if (DECIMAL.test(retryAfter)) return plausibleMs(Number(retryAfter) * 1000);
+  // HTTP-date (RFC 9110): must name a weekday or month, so "12abc" or "-1" never parse as a date.
+  if (!/[A-Za-z]{3}/.test(retryAfter)) return undefined;
   const date = Date.parse(retryAfter);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  return Number.isNaN(date) ? undefined : plausibleMs(Math.max(0, date - now));
 }
 
 /** Negative values (Azure sends -1 when unknown) and junk count as absent. */
 function nonNegativeNumber(value: string | undefined): number | undefined {
-  if (value === undefined || !/^\d+(\.\d+)?$/.test(value.trim())) return undefined;
+  if (value === undefined || !DECIMAL.test(value.trim())) return undefined;
   return Number(value);
 }
 

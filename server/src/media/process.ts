@@ -1,11 +1,11 @@
 /** sharp post-processing per a rule's `output`: decode safely, resize/crop, convert, strip metadata. */
-import sharp from 'sharp';
+import type { Sharp } from 'sharp';
 import type { OutputSpec } from '../config/schema';
 import { NonRetryableError } from '../providers/errors';
+import { DEFAULT_DECODE_LIMITS, ImageRejectedError, limitedSharp, readImageInfo } from './decode';
 
-/** Refuse decompression bombs: 100 MP is far above any provider's largest image (3840x2160 = 8.3 MP). */
-export const MAX_INPUT_PIXELS = 100_000_000;
-const PROCESS_TIMEOUT_SECONDS = 60;
+/** Default pixel limit (the configured one is `media.maxInputPixels`, see media/decode.ts). */
+export const MAX_INPUT_PIXELS = DEFAULT_DECODE_LIMITS.maxInputPixels;
 
 export const MIME_BY_FORMAT = { webp: 'image/webp', avif: 'image/avif', png: 'image/png', jpeg: 'image/jpeg' } as const;
 export const EXTENSION_BY_FORMAT = { webp: 'webp', avif: 'avif', png: 'png', jpeg: 'jpg' } as const;
@@ -19,13 +19,14 @@ export interface ProcessedImage {
   size: number;
 }
 
-/** Opens untrusted image bytes with the pixel limit and timeout applied. */
-export function openImage(input: Buffer) {
-  return sharp(input, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' }).timeout({ seconds: PROCESS_TIMEOUT_SECONDS });
+/** Opens untrusted image bytes with the configured pixel limit, sequential reads and timeout applied. */
+export function openImage(input: Buffer): Sharp {
+  return limitedSharp(input);
 }
 
 export async function processImage(input: Buffer, output: OutputSpec): Promise<ProcessedImage> {
   try {
+    await readImageInfo(input, 'generated image'); // bytes and header pixel count, before any decoding
     let pipeline = openImage(input).rotate(); // honour EXIF orientation before metadata is dropped
     if (output.width || output.height) {
       pipeline = pipeline.resize({ width: output.width, height: output.height, fit: output.fit, position: 'attention' });
@@ -55,6 +56,7 @@ export async function processImage(input: Buffer, output: OutputSpec): Promise<P
       size: info.size,
     };
   } catch (error) {
+    if (error instanceof ImageRejectedError) throw error;
     throw new NonRetryableError('invalid_image', `The generated image could not be processed: ${(error as Error).message}`);
   }
 }

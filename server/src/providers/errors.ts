@@ -6,6 +6,8 @@
  */
 import { AiAssetsError, NonRetryableError } from '../errors/domain';
 
+import { redact } from '../utils/redact';
+
 export { NonRetryableError };
 
 export type ProviderErrorCode =
@@ -42,11 +44,12 @@ export class ProviderError extends AiAssetsError {
   readonly providerCode?: string;
 
   constructor(message: string, options: ProviderErrorOptions = {}) {
-    super(message, { cause: options.cause });
+    // Key-shaped text is removed here for every provider; known key values are removed by the registry's wrapper.
+    super(redact(message), { cause: options.cause });
     this.status = options.status;
-    this.requestId = options.requestId;
+    this.requestId = options.requestId === undefined ? undefined : redact(String(options.requestId));
     this.retryAfterMs = options.retryAfterMs;
-    this.providerCode = options.providerCode;
+    this.providerCode = options.providerCode === undefined ? undefined : redact(String(options.providerCode));
   }
 
   /** Transient trouble is worth another attempt; unknown errors (bugs, disk) get the benefit of the doubt. */

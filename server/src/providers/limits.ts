@@ -1,12 +1,19 @@
 /**
- * Per-provider limits shared by every worker of this process: a concurrency cap, requests and images per
- * minute, and a pause after the provider said "slow down" (429/503 with retry-after, or an exhausted
- * x-ratelimit window). While paused, calls fail at once with RateLimitedError and send nothing: the job queue
- * reschedules them after `retryAfterMs`, so a rate-limited provider is not hammered by every waiting job.
+ * Per-provider limits (`limits` on any provider entry): a concurrency cap, requests and images per minute, and
+ * a pause after the provider said "slow down" (429/503 with retry-after, or an exhausted x-ratelimit window).
+ *
+ * The limits hold across every instance on one database: the limiter keeps its state in a LimitStateStore
+ * (a row per provider, changed only by compare-and-set) and applies the rules of limit-window.ts. A slot is
+ * reserved right before the request is sent. A short wait (under a second or two) happens in place; a longer
+ * one rejects with ProviderWaitError, which the job queue turns into "put back, attempt given back, run again
+ * when the slot frees" (queue/provider-gate.ts): nothing is sent and no attempt is burned while waiting.
  */
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { AiAssetsError } from '../errors/domain';
 import { abortableSleep, throwIfAborted } from '../utils/abort';
-import { AbortedError, OverloadedError, RateLimitedError } from './errors';
+import { OverloadedError, RateLimitedError } from './errors';
+import { emptyLimitState, finish, pauseUntil, renew, reserve, type LimitState, type WaitKind, type WindowOptions } from './limit-window';
 import type { EditRequest, GenerateRequest, ImageProvider, ProviderCallOptions, ProviderResult } from './types';
 
 export const limitsSchema = z
@@ -18,120 +25,165 @@ export const limitsSchema = z
   .strict();
 export type ProviderLimits = z.infer<typeof limitsSchema>;
 
-export interface LimiterClock {
+/** Where a provider's limit state lives; `write` succeeds only if nobody wrote since `read` returned `version`. */
+export interface LimitStateStore {
+  read(provider: string): Promise<{ version: number; state: LimitState }>;
+  write(provider: string, version: number, state: LimitState): Promise<boolean>;
+}
+
+/** One process's state (unit tests, or a provider used without a database). Same compare-and-set contract. */
+export function createMemoryLimitStateStore(): LimitStateStore {
+  const rows = new Map<string, { version: number; state: string }>();
+  return {
+    async read(provider) {
+      const row = rows.get(provider) ?? { version: 0, state: JSON.stringify(emptyLimitState()) };
+      return { version: row.version, state: JSON.parse(row.state) as LimitState };
+    },
+    async write(provider, version, state) {
+      if ((rows.get(provider)?.version ?? 0) !== version) return false;
+      rows.set(provider, { version: version + 1, state: JSON.stringify(state) });
+      return true;
+    },
+  };
+}
+
+/** A call must wait for a limit or a pause; nothing was sent. `until` is when to try again. */
+export class ProviderWaitError extends AiAssetsError {
+  readonly code = 'waiting_for_limit';
+  readonly retryable = true;
+  constructor(
+    message: string,
+    readonly provider: string,
+    readonly kind: WaitKind,
+    readonly until: Date
+  ) {
+    super(message);
+  }
+}
+
+export interface LimiterOptions {
   now?: () => number;
   /** Length of the per-minute window; only tests shorten it. */
   windowMs?: number;
+  /** A call in flight keeps its slot this long without a renewal (renewed every third of it). */
+  inFlightTtlMs?: number;
+  /** Waits up to this long in place (in total) before handing the wait back to the queue. */
+  maxInPlaceWaitMs?: number;
+  store?: LimitStateStore;
+}
+
+export interface CallOutcome {
+  result?: ProviderResult;
+  error?: unknown;
 }
 
 export interface ProviderLimiter {
-  /** Waits for a slot and rate budget; resolves with a release function. Rejects while paused or on abort. */
-  acquire(images: number, signal: AbortSignal): Promise<() => void>;
-  /** Learns from an answer: pauses after a rate limit / overload hint or an exhausted window. */
-  observe(outcome: { result?: ProviderResult; error?: unknown }): void;
-  /** Milliseconds left in the current pause (0 when not paused). */
-  pausedForMs(): number;
+  /**
+   * Reserves a slot for a call about to be sent; resolves with `end`, to be called once the answer (or error)
+   * is in: it frees the slot and learns from the answer (a rate limit / overload hint or an exhausted window
+   * pauses the provider), in one write.
+   */
+  acquire(images: number, signal: AbortSignal): Promise<(outcome: CallOutcome) => Promise<void>>;
 }
 
-export function createProviderLimiter(name: string, limits: ProviderLimits = {}, clock: LimiterClock = {}): ProviderLimiter {
-  const now = clock.now ?? Date.now;
-  const windowMs = clock.windowMs ?? 60_000;
-  let pausedUntil = 0;
-  let active = 0;
-  const slotWaiters: Array<() => void> = [];
-  /** Start times and image counts of calls in the last minute. */
-  const recent: Array<{ at: number; images: number }> = [];
+/** Until when the provider asked us to pause, judging by `outcome` (0 = no pause). */
+export function pauseAskedUntil({ result, error }: CallOutcome, answeredAt: number): number {
+  let until = 0;
+  if ((error instanceof RateLimitedError || error instanceof OverloadedError) && error.retryAfterMs !== undefined && error.retryAfterMs > 0) {
+    until = answeredAt + error.retryAfterMs;
+  }
+  for (const window of Object.values(result?.rateLimit ?? {})) {
+    if (window.remaining === 0 && window.resetMs !== undefined && window.resetMs > 0) until = Math.max(until, answeredAt + window.resetMs);
+  }
+  return until;
+}
 
-  const pausedForMs = () => Math.max(0, pausedUntil - now());
-  const pauseUntil = (until: number) => {
-    pausedUntil = Math.max(pausedUntil, until);
-  };
-  function throwIfPaused(): void {
-    const remaining = pausedForMs();
-    if (remaining > 0) {
-      throw new RateLimitedError(`${name} is pausing after a rate limit; the job will retry in ${Math.ceil(remaining / 1000)} s.`, {
-        retryAfterMs: remaining,
-        providerCode: 'paused',
-      });
+const clockTime = (at: number) => `${new Date(at).toISOString().slice(11, 19)} UTC`;
+
+export function waitReason(name: string, limits: ProviderLimits, kind: WaitKind, until: number): string {
+  switch (kind) {
+    case 'pause':
+      return `waiting: ${name} asked to pause after a rate limit; resuming at ${clockTime(until)}`;
+    case 'concurrency':
+      return `waiting for ${name}'s concurrency limit (${limits.maxConcurrent} at once); next try at ${clockTime(until)}`;
+    case 'requests':
+      return `waiting for ${name}'s rate limit (${limits.requestsPerMinute}/min); next slot at ${clockTime(until)}`;
+    case 'images':
+      return `waiting for ${name}'s image limit (${limits.imagesPerMinute} images/min); next slot at ${clockTime(until)}`;
+  }
+}
+
+const MAX_WRITE_CONFLICTS = 50;
+
+export function createProviderLimiter(name: string, limits: ProviderLimits = {}, options: LimiterOptions = {}): ProviderLimiter {
+  const now = options.now ?? Date.now;
+  const windowMs = options.windowMs ?? 60_000;
+  const inFlightTtlMs = options.inFlightTtlMs ?? 30_000;
+  const maxInPlaceWaitMs = options.maxInPlaceWaitMs ?? 2000;
+  const store = options.store ?? createMemoryLimitStateStore();
+  const windowOptions = (): WindowOptions => ({ now: now(), windowMs, inFlightTtlMs });
+  /** Calls of this process in flight, renewed together by one timer. */
+  const held = new Set<string>();
+  let renewTimer: NodeJS.Timeout | null = null;
+
+  /** Read, change, compare-and-set; again from the top when another process wrote in between. */
+  async function update<T>(change: (state: LimitState) => { state: LimitState | null; value: T }): Promise<T> {
+    for (let conflicts = 0; ; conflicts += 1) {
+      const { version, state } = await store.read(name);
+      const { state: next, value } = change(state);
+      if (next === null || (await store.write(name, version, next))) return value;
+      if (conflicts >= MAX_WRITE_CONFLICTS) throw new Error(`ai-assets: could not update the limit state of ${name} (too many concurrent writers)`);
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * Math.min(conflicts + 1, 5)));
     }
   }
 
-  function waitForSlot(signal: AbortSignal): Promise<void> {
-    if (limits.maxConcurrent === undefined || active < limits.maxConcurrent) {
-      active += 1;
-      return Promise.resolve();
-    }
-    return new Promise((resolve, reject) => {
-      const grant = () => {
-        signal.removeEventListener('abort', onAbort);
-        active += 1;
-        resolve();
-      };
-      const onAbort = () => {
-        const index = slotWaiters.indexOf(grant);
-        if (index >= 0) slotWaiters.splice(index, 1);
-        reject(new AbortedError('The request was canceled while waiting for the provider.'));
-      };
-      slotWaiters.push(grant);
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
+  function startRenewing(): void {
+    if (renewTimer) return;
+    renewTimer = setInterval(() => {
+      if (held.size === 0) return;
+      update((state) => ({ state: renew(state, held, windowOptions()), value: undefined })).catch(() => undefined);
+    }, Math.max(50, Math.floor(inFlightTtlMs / 3)));
+    renewTimer.unref();
   }
 
-  function releaseSlot(): void {
-    active -= 1;
-    slotWaiters.shift()?.();
-  }
-
-  /** How long until a call for `images` fits in both per-minute budgets (0 = now). */
-  function budgetWaitMs(images: number): number {
-    const current = now();
-    while (recent.length > 0 && recent[0].at <= current - windowMs) recent.shift();
-    let waitMs = 0;
-    if (limits.requestsPerMinute !== undefined && recent.length >= limits.requestsPerMinute) {
-      waitMs = Math.max(waitMs, recent[recent.length - limits.requestsPerMinute].at + windowMs - current);
-    }
-    if (limits.imagesPerMinute !== undefined) {
-      // A call asking for more than the whole budget still runs once the window is empty.
-      const needed = Math.min(images, limits.imagesPerMinute);
-      let used = recent.reduce((sum, entry) => sum + entry.images, 0);
-      for (const entry of recent) {
-        if (used + needed <= limits.imagesPerMinute) break;
-        used -= entry.images;
-        waitMs = Math.max(waitMs, entry.at + windowMs - current);
-      }
-    }
-    return waitMs;
+  function stopRenewingIfIdle(): void {
+    if (held.size > 0 || !renewTimer) return;
+    clearInterval(renewTimer);
+    renewTimer = null;
   }
 
   return {
-    pausedForMs,
     async acquire(images, signal) {
-      throwIfAborted(signal);
-      throwIfPaused();
-      await waitForSlot(signal);
-      try {
-        for (let waitMs = budgetWaitMs(images); waitMs > 0; waitMs = budgetWaitMs(images)) {
-          await abortableSleep(waitMs, signal);
+      const id = randomBytes(8).toString('hex');
+      const deadline = now() + maxInPlaceWaitMs;
+      for (;;) {
+        throwIfAborted(signal);
+        const reservation = await update((state) => {
+          const result = reserve(state, limits, { id, images }, windowOptions());
+          return { state: result.granted ? result.state : null, value: result };
+        });
+        if (reservation.granted) break;
+        if (reservation.until > deadline) {
+          throw new ProviderWaitError(waitReason(name, limits, reservation.kind, reservation.until), name, reservation.kind, new Date(reservation.until));
         }
-        throwIfPaused(); // a call that finished while we waited may have paused the provider
-        recent.push({ at: now(), images });
-      } catch (error) {
-        releaseSlot();
-        throw error;
+        await abortableSleep(Math.max(1, reservation.until - now()), signal);
       }
-      let released = false;
-      return () => {
-        if (!released) releaseSlot();
-        released = true;
+      held.add(id);
+      startRenewing();
+      let ended = false;
+      return async (outcome) => {
+        if (ended) return;
+        ended = true;
+        // The answer's time, not the time this write gets through: the window counts from when the provider answered.
+        const answered = { ...windowOptions() };
+        held.delete(id);
+        stopRenewingIfIdle();
+        const pause = pauseAskedUntil(outcome, answered.now);
+        await update((state) => {
+          const finished = finish(state, id, answered);
+          return { state: pause > 0 ? pauseUntil(finished, pause, answered) : finished, value: undefined };
+        });
       };
-    },
-    observe({ result, error }) {
-      if ((error instanceof RateLimitedError || error instanceof OverloadedError) && error.providerCode !== 'paused') {
-        if (error.retryAfterMs !== undefined && error.retryAfterMs > 0) pauseUntil(now() + error.retryAfterMs);
-      }
-      for (const window of Object.values(result?.rateLimit ?? {})) {
-        if (window.remaining === 0 && window.resetMs !== undefined && window.resetMs > 0) pauseUntil(now() + window.resetMs);
-      }
     },
   };
 }
@@ -144,17 +196,19 @@ function imagesRequested(params: Record<string, unknown>): number {
 /** The same provider, with every call going through `limiter`. */
 export function withLimits(provider: ImageProvider, limiter: ProviderLimiter): ImageProvider {
   async function run<R extends GenerateRequest>(call: (request: R, options: ProviderCallOptions) => Promise<ProviderResult>, request: R, options: ProviderCallOptions) {
-    const release = await limiter.acquire(imagesRequested(request.params), options.signal);
+    const end = await limiter.acquire(imagesRequested(request.params), options.signal);
+    // The bookkeeping after a call must never fail a call that was made (and maybe paid for): if it cannot be
+    // written, the slot stays taken until its claim lapses, which errs on the safe side.
+    const quietly = (outcome: CallOutcome) => end(outcome).catch(() => undefined);
+    let result: ProviderResult;
     try {
-      const result = await call(request, options);
-      limiter.observe({ result });
-      return result;
+      result = await call(request, options);
     } catch (error) {
-      limiter.observe({ error });
+      await quietly({ error });
       throw error;
-    } finally {
-      release();
     }
+    await quietly({ result });
+    return result;
   }
   return {
     name: provider.name,

@@ -6,9 +6,12 @@ import type { PluginConfig } from '../config/schema';
 import { ConfigError, configErrorFromZod } from '../config/schema';
 import { azureOpenAIProviderType } from './azure-openai';
 import { kieProviderType } from './kie';
-import { createProviderLimiter, limitsSchema, type ProviderLimiter, withLimits } from './limits';
+import { createProviderLimiter, limitsSchema, type LimitStateStore, type ProviderLimiter, type ProviderLimits, withLimits } from './limits';
 import { localProviderType } from './local';
 import { openAIProviderType } from './openai';
+import { guardAnswers } from './answer-guard';
+import { redactingLog } from './redaction';
+import { secretsInOptions } from '../utils/redact';
 import type { ImageProvider, ProviderFactoryContext, ProviderType } from './types';
 
 export const BUILT_IN_PROVIDER_TYPES: ProviderType[] = [localProviderType, openAIProviderType, azureOpenAIProviderType, kieProviderType];
@@ -23,21 +26,27 @@ export interface ProviderRegistry {
   list(): ImageProvider[];
 }
 
-export function createProviderRegistry(types: ProviderType[] = BUILT_IN_PROVIDER_TYPES): ProviderRegistry {
+export interface RegistryOptions {
+  /** Where limit state lives: the database in Strapi (shared by all instances); memory when omitted. */
+  limitState?: LimitStateStore;
+}
+
+export function createProviderRegistry(types: ProviderType[] = BUILT_IN_PROVIDER_TYPES, options: RegistryOptions = {}): ProviderRegistry {
   const typesByName = new Map<string, ProviderType>(types.map((type) => [type.type, type]));
   const instances = new Map<string, ImageProvider>();
   // Kept across rebuilds so a config reload doesn't forget an active rate-limit pause.
   const limiters = new Map<string, { key: string; limiter: ProviderLimiter }>();
 
-  /** Every provider but the offline one goes through the per-provider limiter (pause, rpm, concurrency). */
-  function limited(name: string, type: string, provider: ImageProvider, options: Record<string, unknown>): ImageProvider {
-    if (type === 'local') return provider;
-    const parsedLimits = limitsSchema.safeParse(options.limits ?? {});
-    const limits = parsedLimits.success ? parsedLimits.data : {};
+  /**
+   * Every provider goes through its limiter (pause, per-minute budgets, concurrency), custom and `local` ones
+   * included; a provider without `limits` only observes pauses the provider asks for.
+   */
+  function limited(name: string, type: string, provider: ImageProvider, limits: ProviderLimits): ImageProvider {
+    if (type === 'local' && Object.keys(limits).length === 0) return provider; // offline and free: nothing to guard
     const key = `${type}:${JSON.stringify(limits)}`;
     let entry = limiters.get(name);
     if (!entry || entry.key !== key) {
-      entry = { key, limiter: createProviderLimiter(name, limits) };
+      entry = { key, limiter: createProviderLimiter(name, limits, { store: options.limitState }) };
       limiters.set(name, entry);
     }
     return withLimits(provider, entry.limiter);
@@ -56,14 +65,21 @@ export function createProviderRegistry(types: ProviderType[] = BUILT_IN_PROVIDER
       instances.clear();
       const entries: Array<[string, Record<string, unknown>]> = [['local', { type: 'local' }], ...Object.entries(config.providers)];
       for (const [name, entry] of entries) {
-        const { type, ...options } = entry as { type: string } & Record<string, unknown>;
+        // `limits` is the registry's, on every entry whatever its type; the rest is the type's own options.
+        const { type, limits: rawLimits, ...options } = entry as { type: string; limits?: unknown } & Record<string, unknown>;
         const providerType = typesByName.get(type);
         if (!providerType) {
           throw new ConfigError([`providers.${name}.type: unknown provider type "${type}" (known: ${[...typesByName.keys()].join(', ')})`]);
         }
         const parsed = providerType.optionsSchema.safeParse(options);
         if (!parsed.success) throw configErrorFromZod(parsed.error, ['providers', name]);
-        instances.set(name, limited(name, type, providerType.create({ name, options: parsed.data, log }), parsed.data));
+        const limits = limitsSchema.safeParse(rawLimits ?? {});
+        if (!limits.success) throw configErrorFromZod(limits.error, ['providers', name, 'limits']);
+        // Every answer is redacted and its retry hints capped before the limiter, the worker or the admin see it.
+        const secrets = secretsInOptions(parsed.data);
+        const created = providerType.create({ name, options: parsed.data, log: redactingLog(log, secrets) });
+        const guarded = guardAnswers(created, { secrets, maxRetryAfterMs: config.queue.maxRetryAfterMs });
+        instances.set(name, limited(name, type, guarded, limits.data));
       }
       const missing = config.defaultProvider;
       if (!instances.has(missing)) {

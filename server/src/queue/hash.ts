@@ -20,7 +20,7 @@ export interface HashInputs {
   provider: string;
   prompt: string;
   params: Record<string, unknown>;
-  output: Record<string, unknown>;
+  output: Record<string, unknown> | unknown[];
   /** For edits: identity of the source file (id + its content hash) so a new source image re-runs. */
   sourceFile?: { id: number; hash?: string | null } | null;
   /** For admin edits / regenerations: the parent job and mask identity. */

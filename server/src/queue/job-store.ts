@@ -245,6 +245,15 @@ export const createJobStore = ({ strapi }: { strapi: Core.Strapi }) => {
     async count(where: Where): Promise<number> {
       return query().count({ where });
     },
+
+    /** Jobs of `rule` for these documents created at or after `since` (the publish sweep's "was it queued?"). */
+    async jobsSince(rule: string, documentIds: string[], since: Date): Promise<Array<Pick<Job, 'targetDocumentId' | 'targetLocale' | 'createdAt'>>> {
+      if (documentIds.length === 0) return [];
+      return (await query().findMany({
+        where: { rule, targetDocumentId: { $in: documentIds }, createdAt: { $gte: since } },
+        select: ['targetDocumentId', 'targetLocale', 'createdAt'],
+      })) as Array<Pick<Job, 'targetDocumentId' | 'targetLocale' | 'createdAt'>>;
+    },
   };
   return store;
 };

@@ -1,3 +1,4 @@
+import type { StoredProvenance } from '../media/provenance';
 import type { JobStatus } from './statuses';
 
 export type JobTrigger = 'publish' | 'create' | 'update' | 'manual' | 'regenerate' | 'edit' | 'retry' | 'backfill';
@@ -21,6 +22,22 @@ export interface JobResult {
   height: number;
   size: number;
   name: string;
+  /** Who made the file (IPTC digital source type, model, provider) and whether the provider's bytes were kept. */
+  provenance?: StoredProvenance;
+  /** Every file of a rule with named renditions (this result is the one for the rule's target, or the first). */
+  renditions?: RenditionResult[];
+}
+
+export interface RenditionResult {
+  name: string;
+  /** The media field it is attached to; null = Media Library only. */
+  target: string | null;
+  fileId: number;
+  url: string;
+  mime: string;
+  width: number;
+  height: number;
+  size: number;
 }
 
 /** One row of plugin::ai-assets.job. */
@@ -38,7 +55,7 @@ export interface Job {
   prompt: string;
   revisedPrompt: string | null;
   params: Record<string, unknown> | null;
-  output: Record<string, unknown> | null;
+  output: Record<string, unknown> | unknown[] | null;
   targetField: string;
   altText: string | null;
   caption: string | null;

@@ -8,6 +8,7 @@ import { decideFailure } from './failure';
 import { passGates, type JobGate } from './gates';
 import type { JobStore } from './job-store';
 import { leaseOwnerAlive, thisHost } from './lease-owner';
+import { providerWaitOf, releaseForWait } from './provider-gate';
 import type { Job } from './types';
 
 /** What the worker needs from the job store. */
@@ -34,7 +35,7 @@ interface InFlight {
   done: Promise<void>;
 }
 
-export function createWorker(options: { store: WorkerStore; config: QueueConfig; execute: ExecuteJob; log: Logger; isLeaseLost?: (error: unknown) => boolean; gates?: JobGate[] }) {
+export function createWorker(options: { store: WorkerStore; config: QueueConfig; execute: ExecuteJob; log: Logger; isLeaseLost?: (error: unknown) => boolean; events?: { emit(status: 'failed', jobId: number): void }; gates?: JobGate[] }) {
   const { store, config, execute, log } = options;
   const host = thisHost();
   // host:pid:boot: lets a restarted process on the same host tell its dead predecessors' leases from live ones.
@@ -84,6 +85,7 @@ export function createWorker(options: { store: WorkerStore; config: QueueConfig;
           : { status: 'queued', runAt: now, leaseOwner: null, leaseExpiresAt: null, attemptLog },
         stillLost(job)
       );
+      if (moved && exhausted) options.events?.emit('failed', job.id);
       if (moved) log.warn(`ai-assets: job ${job.id} lost its worker; ${exhausted ? 'marked failed' : 'requeued'}`);
     }
   }
@@ -115,6 +117,11 @@ export function createWorker(options: { store: WorkerStore; config: QueueConfig;
       });
       return;
     }
+    const wait = providerWaitOf(error);
+    if (wait) {
+      await releaseForWait(store, job, leaseToken, wait);
+      return;
+    }
     const decision = decideFailure(error, job.attempts, job.maxAttempts, { baseMs: config.backoffBaseMs, maxMs: config.maxBackoffMs }, now);
     const attemptLog = store.appendAttempt(job, {
       attempt: job.attempts,
@@ -127,11 +134,12 @@ export function createWorker(options: { store: WorkerStore; config: QueueConfig;
       nextRunAt: decision.retryAt?.toISOString(),
     });
     const common = { errorCode: decision.code, errorMessage: decision.message, errorRetryable: decision.retryable, leaseOwner: null, leaseExpiresAt: null, attemptLog };
-    await store.updateHeld(
+    const recorded = await store.updateHeld(
       job.id,
       leaseToken,
       decision.retryAt ? { ...common, status: 'queued', runAt: decision.retryAt } : { ...common, status: 'failed', finishedAt: now }
     );
+    if (recorded && !decision.retryAt) options.events?.emit('failed', job.id);
     log.warn(`ai-assets: job ${job.id} attempt ${job.attempts} failed (${decision.code}): ${decision.message}`);
   }
 

@@ -1,11 +1,8 @@
 /** Questions about host content-type schemas: template paths, populate trees, entry labels. */
 import type { Core, UID } from '@strapi/strapi';
-import { BUILTIN_VARIABLES } from './template';
 
 type Attribute = { type: string; target?: string; component?: string; components?: string[]; relation?: string };
 type Schema = { attributes: Record<string, Attribute>; options?: { draftAndPublish?: boolean }; pluginOptions?: Record<string, unknown> };
-
-const SYSTEM_FIELDS = new Set(['id', 'documentId', 'createdAt', 'updatedAt', 'publishedAt', 'locale']);
 
 export function schemaOf(strapi: Core.Strapi, uid: string): Schema | undefined {
   return (strapi.contentTypes[uid as UID.ContentType] ?? strapi.components[uid as UID.Component]) as unknown as Schema | undefined;
@@ -16,26 +13,6 @@ function nextSchemaUid(attribute: Attribute): string | undefined {
   if (attribute.type === 'component') return attribute.component;
   if (attribute.type === 'media') return 'plugin::upload.file';
   return undefined;
-}
-
-/** Why a template path cannot be resolved on `uid`, or null when it can. */
-export function templatePathProblem(strapi: Core.Strapi, uid: string, path: string): string | null {
-  if (BUILTIN_VARIABLES.has(path)) return null;
-  let schema = schemaOf(strapi, uid);
-  let schemaUid = uid;
-  const segments = path.split('.');
-  for (const [index, segment] of segments.entries()) {
-    if (!schema) return `template field "${path}" cannot be resolved`;
-    const isLast = index === segments.length - 1;
-    if (SYSTEM_FIELDS.has(segment)) return isLast ? null : `template field "${path}": "${segment}" has no fields`;
-    const attribute = schema.attributes[segment];
-    if (!attribute) return `template field "${path}": "${segment}" is not a field of ${schemaUid}`;
-    const next = nextSchemaUid(attribute);
-    if (!next) return isLast ? null : `template field "${path}": "${segment}" is a ${attribute.type} field and has no fields`;
-    schemaUid = next;
-    schema = schemaOf(strapi, next);
-  }
-  return null;
 }
 
 /** A Document Service populate tree that loads every relation/component/media a set of paths walks through. */

@@ -11,7 +11,8 @@ export const BUILTIN_VARIABLES = new Set(['locale', 'documentId']);
 /** The distinct placeholder paths a template uses, e.g. ["title", "author.name"]. */
 export function templateFields(template: string): string[] {
   const fields = new Set<string>();
-  for (const match of template.matchAll(PLACEHOLDER)) fields.add(match[1]);
+  // Same text the renderer substitutes in, so a NUL inside "{{cre\0atedBy}}" cannot hide a path from checks.
+  for (const match of stripUnsafeCharacters(template).matchAll(PLACEHOLDER)) fields.add(match[1]);
   return [...fields];
 }
 
@@ -48,12 +49,23 @@ function lookup(data: Record<string, unknown>, path: string): unknown {
   return current;
 }
 
+/**
+ * C0/C1 control characters (except tab, line feed, carriage return) and the bidi embedding, override and
+ * isolate marks (U+202A-U+202E, U+2066-U+2069): invisible in the admin, they can hide or reorder text an
+ * editor reviews, and NUL bytes break some databases and providers.
+ */
+const UNSAFE_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
+
+export function stripUnsafeCharacters(text: string): string {
+  return text.replace(UNSAFE_CHARACTERS, '');
+}
+
 export interface RenderOptions {
   maxValueLength: number;
 }
 
 export function cleanValue(value: unknown, maxValueLength: number): string {
-  const text = toPlainText(value).replace(/\s+/g, ' ').trim();
+  const text = stripUnsafeCharacters(toPlainText(value)).replace(/\s+/g, ' ').trim();
   // Count code points, not UTF-16 units, so a cut never splits an emoji into a lone surrogate.
   const characters = Array.from(text);
   return characters.length > maxValueLength ? `${characters.slice(0, maxValueLength - 1).join('').trimEnd()}…` : text;
@@ -61,7 +73,7 @@ export function cleanValue(value: unknown, maxValueLength: number): string {
 
 /** Renders a template against an entry. Missing values render as empty text; the result is trimmed. */
 export function renderTemplate(template: string, data: Record<string, unknown>, options: RenderOptions): string {
-  return template
+  return stripUnsafeCharacters(template)
     .replace(PLACEHOLDER, (_whole, path: string) => cleanValue(lookup(data, path), options.maxValueLength))
     .replace(/[ \t]{2,}/g, ' ')
     .trim();

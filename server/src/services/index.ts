@@ -7,6 +7,8 @@ import { createAttacher } from '../media/attach';
 import { createMediaLibrary } from '../media/library';
 import { createBackfillService } from './backfills';
 import { createJobStore, type JobStore } from '../queue/job-store';
+import { createJobEvents } from '../events/job-events';
+import { createPublishSweep } from '../triggers/publish-sweep';
 import { createConfigService } from './config';
 import { createJobService } from './jobs';
 import { createPipeline } from './pipeline';
@@ -30,6 +32,8 @@ export default {
   config: createConfigService,
   jobStore: ({ strapi }: { strapi: Core.Strapi }) => storeOf(strapi),
   jobs: withStore(createJobService),
+  jobEvents: withStore(createJobEvents),
+  publishSweep: withStore(createPublishSweep),
   pipeline: withStore(createPipeline),
   planner: createPlanner,
   providers: createProvidersService,

@@ -18,7 +18,7 @@ export interface JobView {
   prompt: string;
   revisedPrompt: string | null;
   params: Record<string, unknown> | null;
-  output: Record<string, unknown> | null;
+  output: Record<string, unknown> | unknown[] | null;
   targetField: string;
   altText: string | null;
   caption: string | null;

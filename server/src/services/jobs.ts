@@ -4,6 +4,7 @@
  * compare-and-set, so an action racing the worker either wins cleanly or answers 409.
  */
 import type { Core } from '@strapi/strapi';
+import { attachmentsOf } from '../media/rendition-plan';
 import { findRule } from '../rules/match';
 import { sha256 } from '../queue/hash';
 import type { JobStatus } from '../queue/statuses';
@@ -140,16 +141,22 @@ export const createJobService = ({ strapi, store }: { strapi: Core.Strapi; store
       // Claim the approval first so two editors approving at once attach only once.
       const claimed = await transitionOrConflict(job, ['awaiting_review'], { status: 'approved', reviewedByUserId: input.userId ?? null }, 'approve');
       try {
-        await getService(strapi, 'attacher').attach(
-          { contentType: job.contentType, documentId: job.targetDocumentId, locale: job.targetLocale, field },
-          job.resultFileId,
-          { publishToLive: config().publishAfterAttach }
-        );
+        // Named renditions each go to their own field; an explicitly chosen field gets the result alone.
+        const attachments = input.field ? [{ field, fileId: job.resultFileId }] : attachmentsOf({ fileId: job.resultFileId, renditions: job.result?.renditions }, field);
+        for (const attachment of attachments) {
+          await getService(strapi, 'attacher').attach(
+            { contentType: job.contentType, documentId: job.targetDocumentId, locale: job.targetLocale, field: attachment.field },
+            attachment.fileId,
+            { publishToLive: config().publishAfterAttach }
+          );
+        }
       } catch (error) {
         await store.update(id, { status: 'awaiting_review', reviewedByUserId: null });
         throw error;
       }
-      return view(await store.update(claimed.id, { attachedField: field, attachedAt: new Date() }));
+      const approved = await store.update(claimed.id, { attachedField: field, attachedAt: new Date() });
+      getService(strapi, 'jobEvents').emit('approved', approved.id);
+      return view(approved);
     },
 
     async reject(id: number, input: { reason?: string; userId?: number }) {

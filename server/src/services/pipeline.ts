@@ -4,11 +4,9 @@
  * job resumed after a crash reuses the image it paid for and the file it uploaded instead of doing them again.
  */
 import type { Core } from '@strapi/strapi';
-import type { OutputSpec } from '../config/schema';
-import { outputSchema } from '../config/schema';
-import { resultFileName } from '../media/file-name';
-import type { LibraryFile, MediaLibrary } from '../media/library';
-import { processImage } from '../media/process';
+import type { LibraryFile } from '../media/library';
+import { attachmentsOf, fileIdsOf } from '../media/rendition-plan';
+import { createJobImageStore } from '../media/store-job-images';
 import { MalformedResponseError, NonRetryableError } from '../providers/errors';
 import { LeaseLostError } from '../queue/errors';
 import type { JobStore } from '../queue/job-store';
@@ -41,8 +39,8 @@ export const createPipeline = ({ strapi, store }: { strapi: Core.Strapi; store: 
    * The paid image: from the job's checkpoint when an earlier attempt got it, else from the provider, saved on
    * the job (with the lease held) before any further step, so a crash after this point never pays again.
    */
-  async function paidImage(job: Job, leaseToken: string, signal: AbortSignal): Promise<Buffer> {
-    if (job.checkpointData) return Buffer.from(job.checkpointData, 'base64');
+  async function paidImage(job: Job, leaseToken: string, signal: AbortSignal): Promise<{ data: Buffer; model: string | null }> {
+    if (job.checkpointData) return { data: Buffer.from(job.checkpointData, 'base64'), model: job.model };
     const response = await callProvider(job, signal);
     const image = response.images[0];
     if (!image?.data?.length) throw new MalformedResponseError('The provider answered without an image.', { requestId: response.requestId });
@@ -56,61 +54,49 @@ export const createPipeline = ({ strapi, store }: { strapi: Core.Strapi; store: 
       costUsd: response.costUsd ?? null,
     });
     if (!checkpointed) throw new LeaseLostError(job.id);
-    return image.data;
+    return { data: image.data, model: response.model ?? job.model };
   }
 
-  /** Uploads the processed image, or finds the upload an interrupted attempt of this job already made. */
-  async function uploadOnce(job: Job, leaseToken: string, input: Parameters<MediaLibrary['upload']>[0]): Promise<LibraryFile> {
+  /** Stores one file (`upload`), or finds the one an interrupted attempt of this job already stored under `name`. */
+  async function uploadOnce(job: Job, leaseToken: string, name: string, folderId: number | null, upload: () => Promise<LibraryFile>): Promise<LibraryFile> {
     if (job.uploadStartedAt) {
       // Clocks of other instances may differ a little: look a minute before the mark.
       const since = new Date(new Date(job.uploadStartedAt).getTime() - 60_000);
-      const earlier = await library().findUnrecordedUpload(input.name, input.folderId ?? null, since, async (fileId) => (await store.count({ resultFileId: fileId })) > 0);
+      const earlier = await library().findUnrecordedUpload(name, folderId, since, async (fileId) => (await store.count({ resultFileId: fileId })) > 0);
       if (earlier) return earlier;
     }
     if (!(await store.updateHeld(job.id, leaseToken, { uploadStartedAt: new Date() }))) throw new LeaseLostError(job.id);
-    return library().upload(input);
+    return upload();
   }
 
-  async function produceFile(job: Job, leaseToken: string, signal: AbortSignal): Promise<number> {
+  async function produceFile(job: Job, leaseToken: string, signal: AbortSignal): Promise<Pick<JobResult, 'fileId' | 'renditions'>> {
     const existing = job.resultFileId ? await library().findFile(job.resultFileId) : null;
-    if (existing) return existing.id;
+    if (existing) return { fileId: existing.id, renditions: job.result?.renditions };
     // The folder exists before we pay: failing here costs nothing.
     const folderId = job.folder ? await library().ensureFolder(job.folder) : null;
 
     const paid = await paidImage(job, leaseToken, signal);
-    const output: OutputSpec = outputSchema.parse(job.output ?? {});
-    const processed = await processImage(paid, output);
-    throwIfAborted(signal);
-    const file = await uploadOnce(job, leaseToken, {
-      data: processed.data,
-      name: resultFileName(job.rule, job.entryTitle, job.inputHash, processed.extension),
-      mime: processed.mime,
-      alternativeText: job.altText ?? undefined,
-      caption: job.caption ?? undefined,
+    const [{ file, result }] = await createJobImageStore({ strapi, library: library() }).store({
+      job,
+      image: paid.data,
+      model: paid.model,
       folderId,
+      signal,
+      storeOnce: (name, upload) => uploadOnce(job, leaseToken, name, folderId, upload),
     });
-    const result: JobResult = {
-      fileId: file.id,
-      url: file.url,
-      mime: processed.mime,
-      width: processed.width,
-      height: processed.height,
-      size: processed.size,
-      name: file.name,
-    };
-    // The file now holds the paid result: the checkpoint bytes are no longer needed.
+    // The files now hold the paid result: the checkpoint bytes are no longer needed.
     const stillHeld = await store.updateHeld(job.id, leaseToken, { resultFileId: file.id, result, checkpointData: null, checkpointMime: null });
     if (!stillHeld) {
       // Canceled while we were working: don't leave an orphan in the Media Library.
-      await library().removeFile(file.id);
+      await Promise.all(fileIdsOf(result).map((id) => library().removeFile(id)));
       throw new LeaseLostError(job.id);
     }
-    return file.id;
+    return result;
   }
 
   return {
     async run(job: Job, leaseToken: string, signal: AbortSignal): Promise<PipelineOutcome> {
-      const fileId = await produceFile(job, leaseToken, signal);
+      const result = await produceFile(job, leaseToken, signal);
       const finishedAt = new Date();
       const attemptLog = store.appendAttempt(job, {
         attempt: job.attempts,
@@ -123,16 +109,19 @@ export const createPipeline = ({ strapi, store }: { strapi: Core.Strapi; store: 
         if (!(await store.updateHeld(job.id, leaseToken, { status: 'awaiting_review', leaseOwner: null, leaseExpiresAt: null, ...timing }))) {
           throw new LeaseLostError(job.id);
         }
+        getService(strapi, 'jobEvents').emit('awaiting_review', job.id);
         return 'awaiting_review';
       }
       throwIfAborted(signal);
       // An editor may have canceled while we generated: attaching is the one step we cannot take back.
       if (!(await store.isHeld(job.id, leaseToken))) throw new LeaseLostError(job.id);
-      await getService(strapi, 'attacher').attach(
-        { contentType: job.contentType, documentId: job.targetDocumentId, locale: job.targetLocale, field: job.targetField },
-        fileId,
-        { publishToLive: getService(strapi, 'config').get().publishAfterAttach }
-      );
+      for (const { field, fileId } of attachmentsOf(result, job.targetField)) {
+        await getService(strapi, 'attacher').attach(
+          { contentType: job.contentType, documentId: job.targetDocumentId, locale: job.targetLocale, field },
+          fileId,
+          { publishToLive: getService(strapi, 'config').get().publishAfterAttach }
+        );
+      }
       const done = await store.updateHeld(job.id, leaseToken, {
         status: 'succeeded',
         attachedField: job.targetField,
@@ -145,6 +134,7 @@ export const createPipeline = ({ strapi, store }: { strapi: Core.Strapi; store: 
         ...timing,
       });
       if (!done) throw new LeaseLostError(job.id);
+      getService(strapi, 'jobEvents').emit('succeeded', job.id);
       return 'succeeded';
     },
   };

@@ -4,7 +4,8 @@
  */
 import type { Core, UID } from '@strapi/strapi';
 import type { RuleConfig } from '../config/schema';
-import { entryLabel, isLocalized, populateFor } from '../rules/content-schema';
+import { entryLabel, isLocalized } from '../rules/content-schema';
+import { readablePopulate, templateAccessOf, templateProblems } from '../rules/template-access';
 import { ruleAppliesToLocale } from '../rules/match';
 import { renderTemplate, templateFields } from '../rules/template';
 import { inputHash } from '../queue/hash';
@@ -60,7 +61,7 @@ export const createPlanner = ({ strapi }: { strapi: Core.Strapi }) => ({
       filters: { documentId: { $in: documentIds } },
       ...(localized && locale ? { locale } : {}),
       status: 'draft',
-      populate: populateFor(strapi, rule.contentType, fieldsOf(rule)),
+      populate: readablePopulate(strapi, rule.contentType, fieldsOf(rule), templateAccessOf(getService(strapi, 'config').get())),
       limit: documentIds.length,
     } as never)) as Array<Record<string, unknown>>;
     return new Map(entries.map((entry) => [entry.documentId as string, entry]));
@@ -71,6 +72,13 @@ export const createPlanner = ({ strapi }: { strapi: Core.Strapi }) => ({
     const config = getService(strapi, 'config').get();
     if (!ruleAppliesToLocale(rule, request.locale)) return { kind: 'skip', reason: `locale ${request.locale} is not in the rule's locales` };
 
+    const access = templateAccessOf(config);
+    // An override is typed by an editor: it gets the same allowlist as the rule author's templates.
+    if (request.promptOverride) {
+      const problems = templateProblems(strapi, rule.contentType, request.promptOverride, access, 'body.prompt');
+      if (problems.length) throw new PlanError(problems.join('; '));
+    }
+    const fields = fieldsOf(rule, request.promptOverride);
     const localized = isLocalized(strapi, rule.contentType);
     const entry =
       request.entry ??
@@ -78,7 +86,7 @@ export const createPlanner = ({ strapi }: { strapi: Core.Strapi }) => ({
         documentId: request.documentId,
         ...(localized && request.locale ? { locale: request.locale } : {}),
         status: request.status ?? 'draft',
-        populate: populateFor(strapi, rule.contentType, fieldsOf(rule, request.promptOverride)),
+        populate: readablePopulate(strapi, rule.contentType, fields, access),
       } as never)) as Record<string, unknown> | null);
     if (!entry) throw new PlanError(`No ${request.status ?? 'draft'} entry ${request.documentId} of ${rule.contentType}${request.locale ? ` in locale ${request.locale}` : ''}.`, 'not_found');
 

@@ -3,8 +3,11 @@
  * `register()`: `strapi.plugin('ai-assets').service('providers').registerType({ type, optionsSchema, create })`.
  */
 import type { Core } from '@strapi/strapi';
-import { createProviderRegistry } from '../providers/registry';
+import { BUILT_IN_PROVIDER_TYPES, createProviderRegistry } from '../providers/registry';
+import { createSharedLimitStateStore } from '../providers/shared-limit-state';
 
-export const createProvidersService = (_context: { strapi: Core.Strapi }) => createProviderRegistry();
+/** Limits are kept in the database, so they hold across every instance that shares it. */
+export const createProvidersService = ({ strapi }: { strapi: Core.Strapi }) =>
+  createProviderRegistry(BUILT_IN_PROVIDER_TYPES, { limitState: createSharedLimitStateStore({ strapi }) });
 
 export type ProvidersService = ReturnType<typeof createProvidersService>;

@@ -22,6 +22,7 @@ export const createQueueService = ({ strapi, store }: { strapi: Core.Strapi; sto
         store,
         config,
         log: strapi.log,
+        events: getService(strapi, 'jobEvents'),
         execute: (job, leaseToken, signal) => getService(strapi, 'pipeline').run(job, leaseToken, signal),
         isLeaseLost: (error) => error instanceof LeaseLostError,
         gates: budgets.length

@@ -1,6 +1,6 @@
 /** Read-only views of the configuration for the admin (providers never expose keys) and the provider test call. */
 import type { Core } from '@strapi/strapi';
-import sharp from 'sharp';
+import { decodeStep, openImage } from '../media/decode';
 import type { RuleConfig } from '../config/schema';
 import { errorCode } from '../providers/errors';
 import { readableMessage } from '../queue/failure';
@@ -59,7 +59,9 @@ export const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => ({
     const signal = AbortSignal.timeout(TEST_TIMEOUT_MS);
     try {
       const result = await provider.generate({ prompt: 'A small test image from AI Assets: a calm abstract pattern.', params: {} }, { signal });
-      const thumbnail = await sharp(result.images[0].data).resize(256, 256, { fit: 'inside' }).png().toBuffer();
+      // Same limits as a job's answer: a test call must not decode what a job would refuse.
+      const { image } = await openImage(result.images[0].data, 'test image');
+      const thumbnail = await decodeStep(() => image.resize(256, 256, { fit: 'inside' }).png().toBuffer(), 'test image');
       return { ok: true, durationMs: Date.now() - started, model: result.model ?? provider.model ?? null, requestId: result.requestId ?? null, image: `data:image/png;base64,${thumbnail.toString('base64')}` };
     } catch (error) {
       return { ok: false, durationMs: Date.now() - started, error: { code: errorCode(error), message: readableMessage(error) } };

@@ -1,71 +1,62 @@
 /**
- * Document Service middleware: sees publish / create / update on content types that have rules and only
- * enqueues, after the surrounding transaction commits. It never calls a provider, and an enqueue failure
- * is logged without failing the editor's request.
+ * Document triggers: turns Strapi's entry events into jobs. Strapi's document service emits `entry.create`,
+ * `entry.update` and `entry.publish` on its event hub once the write has committed, for every way an entry
+ * changes: Document Service calls, `create` / `update` with `status: 'published'` (whose internal publish
+ * runs below any Document Service middleware), the Content Manager (save, publish, bulk publish), the REST
+ * API and Content Releases. Listening there sees each publish exactly once per locale, after commit, and adds
+ * no statement to the editor's transaction. Only enqueues; never calls a provider; a failure to queue is
+ * logged (and recovered by the publish sweep) without failing the editor's request.
  */
 import type { Core } from '@strapi/strapi';
-import type { TriggerEvent } from '../config/schema';
+import type { RuleConfig, TriggerEvent } from '../config/schema';
 import { rulesForEvent } from '../rules/match';
 import { getService } from '../utils/get-service';
 import { isPluginWrite } from './plugin-writes';
 
-const EVENTS = new Set<string>(['publish', 'create', 'update']);
+/** Strapi event-hub event -> the rule event it triggers. */
+export const HUB_EVENTS: Record<string, TriggerEvent> = { 'entry.create': 'create', 'entry.update': 'update', 'entry.publish': 'publish' };
 
-interface DocumentTarget {
+export interface DocumentTarget {
   documentId: string;
   locale: string | null;
 }
 
-/** The documents (and locales) an action touched, read from its result. */
-export function touchedDocuments(action: string, result: unknown): DocumentTarget[] {
-  const rows: unknown[] =
-    action === 'publish' ? ((result as { entries?: unknown[] } | null)?.entries ?? []) : result ? [result] : [];
-  const targets = new Map<string, DocumentTarget>();
-  for (const row of rows) {
-    const { documentId, locale } = (row ?? {}) as { documentId?: string; locale?: string | null };
-    if (documentId) targets.set(`${documentId}:${locale ?? ''}`, { documentId, locale: locale ?? null });
-  }
-  return [...targets.values()];
+/** The document and locale an entry event is about (null for events without a document). */
+export function documentOf(entry: unknown): DocumentTarget | null {
+  const { documentId, locale } = (entry ?? {}) as { documentId?: unknown; locale?: unknown };
+  if (typeof documentId !== 'string' || !documentId) return null;
+  return { documentId, locale: typeof locale === 'string' ? locale : null };
 }
 
-export function registerDocumentTrigger(strapi: Core.Strapi): void {
-  strapi.documents.use(async (context, next) => {
-    const result = await next();
-    if (!EVENTS.has(context.action) || isPluginWrite()) return result;
-
-    const event = context.action as TriggerEvent;
-    const rules = rulesForEvent(getService(strapi, 'config').get(), context.uid, event);
-    if (rules.length === 0) return result;
-    const targets = touchedDocuments(context.action, result);
-
-    const enqueueAll = async () => {
-      for (const target of targets) {
-        for (const rule of rules) {
-          try {
-            const outcome = await getService(strapi, 'jobs').planAndEnqueue({
-              rule,
-              documentId: target.documentId,
-              locale: target.locale,
-              trigger: event,
-              status: event === 'publish' ? 'published' : 'draft',
-            });
-            if ('skipped' in outcome) strapi.log.debug(`ai-assets: rule ${rule.id} skipped ${target.documentId}: ${outcome.skipped}`);
-            else if (!outcome.deduplicated) strapi.log.info(`ai-assets: rule ${rule.id} queued job ${outcome.job.id} for ${context.uid} ${target.documentId}`);
-          } catch (error) {
-            strapi.log.error(`ai-assets: could not queue rule ${rule.id} for ${target.documentId}: ${(error as Error).message}`);
-          }
-        }
-      }
-    };
-
+/** Plans and queues each rule for one document event; returns once every rule has been tried. */
+export async function queueRules(strapi: Core.Strapi, uid: string, event: TriggerEvent, rules: RuleConfig[], target: DocumentTarget): Promise<void> {
+  for (const rule of rules) {
     try {
-      // Admin publishes run inside an outer transaction: enqueue only once it has committed.
-      await strapi.db.transaction(async ({ onCommit }) => {
-        onCommit(() => void enqueueAll());
+      const outcome = await getService(strapi, 'jobs').planAndEnqueue({
+        rule,
+        documentId: target.documentId,
+        locale: target.locale,
+        trigger: event,
+        status: event === 'publish' ? 'published' : 'draft',
       });
+      if ('skipped' in outcome) strapi.log.debug(`ai-assets: rule ${rule.id} skipped ${target.documentId}: ${outcome.skipped}`);
+      else if (!outcome.deduplicated) strapi.log.info(`ai-assets: rule ${rule.id} queued job ${outcome.job.id} for ${uid} ${target.documentId}`);
     } catch (error) {
-      strapi.log.error(`ai-assets: could not schedule rules for ${context.uid}: ${(error as Error).message}`);
+      strapi.log.error(`ai-assets: could not queue rule ${rule.id} for ${target.documentId}: ${(error as Error).message}`);
     }
-    return result;
-  });
+  }
+}
+
+/** Subscribes to the entry events; returns the function that unsubscribes. */
+export function registerDocumentTrigger(strapi: Core.Strapi): () => void {
+  const unsubscribers = Object.entries(HUB_EVENTS).map(([hubEvent, event]) =>
+    strapi.eventHub.on(hubEvent, async (info: { uid?: string; entry?: unknown }) => {
+      // Never throw or wait here: the hub awaits listeners in turn, and Strapi's webhooks listen after us.
+      if (isPluginWrite() || !info?.uid) return;
+      const rules = rulesForEvent(getService(strapi, 'config').get(), info.uid, event);
+      const target = rules.length ? documentOf(info.entry) : null;
+      if (target) void queueRules(strapi, info.uid, event, rules, target);
+    })
+  );
+  return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
 }

@@ -11,6 +11,8 @@ import type { SettingsService } from '../services/settings';
 import type { MediaLibrary } from '../media/library';
 import type { Attacher } from '../media/attach';
 import type { JobStore } from '../queue/job-store';
+import type { JobEvents } from '../events/job-events';
+import type { PublishSweep } from '../triggers/publish-sweep';
 
 export const PLUGIN_ID = 'ai-assets';
 
@@ -19,6 +21,8 @@ interface Services {
   config: ConfigService;
   jobStore: JobStore;
   jobs: JobService;
+  jobEvents: JobEvents;
+  publishSweep: PublishSweep;
   pipeline: Pipeline;
   planner: Planner;
   providers: ProvidersService;

@@ -3,14 +3,26 @@ import { z } from 'zod';
 import { errors } from '@strapi/utils';
 import { JOB_STATUSES } from '../queue/statuses';
 import { describeIssues } from '../config/schema';
+import { MAX_MASK_BYTES } from './mask-upload';
 
 const idParam = z.coerce.number().int().positive();
 const documentId = z.string().min(1).max(64);
 const locale = z.string().min(1).max(32);
 const promptText = z.string().trim().min(1).max(32000);
 const params = z.record(z.string(), z.unknown());
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-const MAX_MASK_BYTES = 4 * 1024 * 1024;
+/** A mask is a PNG: a multipart file (Buffer, see mask-upload.ts) or a data URL in a JSON body. */
+const maskInput = z
+  .union([
+    z.instanceof(Buffer),
+    z
+      .string()
+      .regex(/^data:image\/png;base64,[A-Za-z0-9+/=]+$/, 'must be a PNG file or a PNG data URL (data:image/png;base64,...)')
+      .transform((value) => Buffer.from(value.slice(value.indexOf(',') + 1), 'base64')),
+  ])
+  .refine((buffer) => buffer.length <= MAX_MASK_BYTES, 'must be at most 4 MB')
+  .refine((buffer) => buffer.subarray(0, 8).equals(PNG_SIGNATURE), 'must be a PNG');
 
 export const schemas = {
   id: idParam,
@@ -40,12 +52,7 @@ export const schemas = {
     .object({
       prompt: promptText,
       source: z.enum(['result', 'entry']).default('result'),
-      mask: z
-        .string()
-        .regex(/^data:image\/png;base64,[A-Za-z0-9+/=]+$/, 'must be a PNG data URL (data:image/png;base64,...)')
-        .transform((value) => Buffer.from(value.slice(value.indexOf(',') + 1), 'base64'))
-        .refine((buffer) => buffer.length <= MAX_MASK_BYTES, 'must be at most 4 MB')
-        .optional(),
+      mask: maskInput.optional(),
     })
     .strict(),
   runRule: z

@@ -33,5 +33,5 @@ export async function createArticle(strapi: Core.Strapi, data: Record<string, un
 }
 
 export async function findArticle(strapi: Core.Strapi, documentId: string, status: 'draft' | 'published', locale = 'en') {
-  return strapi.documents('api::article.article' as never).findOne({ documentId, status, locale, populate: ['cover', 'gallery', 'photo'] } as never) as Promise<Record<string, any> | null>;
+  return strapi.documents('api::article.article' as never).findOne({ documentId, status, locale, populate: ['cover', 'gallery', 'photo', 'ogImage', 'thumb'] } as never) as Promise<Record<string, any> | null>;
 }

@@ -1,5 +1,6 @@
 /**
- * Boots the real playground Strapi (with the built plugin) on a temp SQLite file and a temp uploads folder,
+ * Boots the real playground Strapi (with the built plugin) on a temp SQLite file (or a PostgreSQL / MySQL
+ * database per work dir, see TEST_DATABASE) and a temp uploads folder,
  * with the plugin config given by the test. The plugin must be built first (`npm test` does it).
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -50,7 +51,7 @@ export function compilePlayground(): Promise<void> {
  * TEST_DATABASE=postgres runs the same tests on PostgreSQL (TEST_DATABASE_URL, default a local server with
  * user/password postgres). Each work dir gets its own database, so restart tests reuse theirs.
  */
-async function postgresEnv(workDir: string): Promise<Record<string, string>> {
+export async function postgresEnv(workDir: string): Promise<Record<string, string>> {
   const base = new URL(process.env.TEST_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres');
   const database = `ai_assets_${path.basename(workDir).replace(/[^a-z0-9]/gi, '_').toLowerCase()}`;
   const { Client } = await import('pg');
@@ -64,6 +65,32 @@ async function postgresEnv(workDir: string): Promise<Record<string, string>> {
   }
   base.pathname = `/${database}`;
   return { DATABASE_CLIENT: 'postgres', DATABASE_URL: base.toString() };
+}
+
+/** TEST_DATABASE=mysql: the same on MySQL/MariaDB (TEST_MYSQL_URL, default the user `scripts/start-mysql.sh` creates). */
+export async function mysqlEnv(workDir: string): Promise<Record<string, string>> {
+  const base = new URL(process.env.TEST_MYSQL_URL ?? 'mysql://ai_assets:ai_assets@127.0.0.1:3306/mysql');
+  const database = `ai_assets_${path.basename(workDir).replace(/[^a-z0-9]/gi, '_').toLowerCase()}`;
+  const mysql = await import('mysql2/promise');
+  const connection = await mysql.createConnection({
+    host: base.hostname,
+    port: Number(base.port || 3306),
+    user: decodeURIComponent(base.username),
+    password: decodeURIComponent(base.password),
+  });
+  try {
+    await connection.query(`CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await connection.end();
+  }
+  base.pathname = `/${database}`;
+  return { DATABASE_CLIENT: 'mysql', DATABASE_URL: base.toString() };
+}
+
+async function databaseEnv(workDir: string): Promise<Record<string, string>> {
+  if (process.env.TEST_DATABASE === 'postgres') return postgresEnv(workDir);
+  if (process.env.TEST_DATABASE === 'mysql') return mysqlEnv(workDir);
+  return {};
 }
 
 export function newWorkDir(): string {
@@ -90,7 +117,7 @@ export async function preparePlayground(options: BootOptions & { serveAdminPanel
     STRAPI_TELEMETRY_DISABLED: 'true',
     NODE_ENV: 'test',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
-    ...(process.env.TEST_DATABASE === 'postgres' ? await postgresEnv(workDir) : {}),
+    ...(await databaseEnv(workDir)),
     ...options.env,
   };
   const previous = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));

@@ -23,10 +23,12 @@ describe('config/schema', () => {
         providers: {},
         defaultProvider: 'local',
         rules: [],
-        queue: { concurrency: 2, maxAttempts: 5, leaseMs: 30_000, pollIntervalMs: 1000, backoffBaseMs: 2000, maxBackoffMs: 600_000, worker: true },
+        queue: { concurrency: 2, maxAttempts: 5, leaseMs: 30_000, pollIntervalMs: 1000, backoffBaseMs: 2000, maxBackoffMs: 600_000, maxRetryAfterMs: 600_000, worker: true },
         retention: { jobsDays: 90 },
         publishAfterAttach: true,
         maxTemplateValueLength: 2000,
+        templateContentTypes: [],
+        media: { maxInputPixels: 16_000_000, maxInputBytes: 32 * 1024 * 1024, decodeTimeoutSeconds: 60 },
         budgets: [],
         backfill: { pageSize: 200, maxQueuedPerBackfill: 200, tickMs: 1000, stepLeaseMs: 30_000 },
       });
@@ -73,6 +75,7 @@ describe('config/schema', () => {
         pollIntervalMs: 1000,
         backoffBaseMs: 2000,
         maxBackoffMs: 600_000,
+        maxRetryAfterMs: 600_000,
         worker: false,
       });
     });

@@ -126,3 +126,23 @@ describe('rules/template', () => {
     });
   });
 });
+
+describe('rules/template unsafe characters', () => {
+  it.each([
+    ['NUL', 'Cat\u0000Dog'],
+    ['bell and escape', 'Cat\u0007\u001b[31mDog'],
+    ['C1 control', 'Cat\u0085Dog'],
+    ['right-to-left override', 'Cat\u202EDog'],
+    ['left-to-right embedding and pop', '\u202ACat\u202CDog'],
+    ['isolates', 'Cat\u2066\u2067\u2068Dog\u2069'],
+  ])('strips %s from rendered values and template text', (_label, title) => {
+    const text = renderTemplate(`${title} {{title}}`, { title }, { maxValueLength: 100 });
+    const visible = title === 'Cat\u0007\u001b[31mDog' ? 'Cat[31mDog' : 'CatDog';
+    expect(text).toBe(`${visible} ${visible}`);
+    expect(text).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/);
+  });
+
+  it('keeps line breaks and tabs of the template itself', () => {
+    expect(renderTemplate('A\nB\tC', {}, { maxValueLength: 100 })).toBe('A\nB\tC');
+  });
+});

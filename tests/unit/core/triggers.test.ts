@@ -1,35 +1,27 @@
-import { touchedDocuments } from '../../../server/src/triggers/document-middleware';
+import { HUB_EVENTS, documentOf } from '../../../server/src/triggers/document-middleware';
 import { isPluginWrite, runAsPluginWrite } from '../../../server/src/triggers/plugin-writes';
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('triggers/document-middleware', () => {
-  describe('touchedDocuments', () => {
+  describe('documentOf', () => {
     it.each([
-      [
-        'a publish of several locales',
-        'publish',
-        { documentId: 'doc1', entries: [{ id: 1, documentId: 'doc1', locale: 'en' }, { id: 2, documentId: 'doc1', locale: 'fr' }] },
-        [{ documentId: 'doc1', locale: 'en' }, { documentId: 'doc1', locale: 'fr' }],
-      ],
-      [
-        'a publish listing a locale twice',
-        'publish',
-        { entries: [{ documentId: 'doc1', locale: 'en' }, { documentId: 'doc1', locale: 'en' }, { documentId: 'doc2', locale: 'en' }] },
-        [{ documentId: 'doc1', locale: 'en' }, { documentId: 'doc2', locale: 'en' }],
-      ],
-      ['a publish of a type without i18n', 'publish', { entries: [{ documentId: 'doc1' }] }, [{ documentId: 'doc1', locale: null }]],
-      ['a publish with no entries', 'publish', { entries: [] }, []],
-      ['a publish without an entries list', 'publish', { documentId: 'doc1' }, []],
-      ['a publish with a null result', 'publish', null, []],
-      ['a publish with broken rows', 'publish', { entries: [null, {}, { locale: 'en' }, { documentId: 'doc3', locale: 'de' }] }, [{ documentId: 'doc3', locale: 'de' }]],
-      ['a create', 'create', { id: 5, documentId: 'doc5', locale: 'en', title: 'x' }, [{ documentId: 'doc5', locale: 'en' }]],
-      ['an update without a locale', 'update', { id: 5, documentId: 'doc5', locale: null }, [{ documentId: 'doc5', locale: null }]],
-      ['an update with no locale key', 'update', { documentId: 'doc5' }, [{ documentId: 'doc5', locale: null }]],
-      ['an update with a null result', 'update', null, []],
-      ['a create with an undefined result', 'create', undefined, []],
-    ])('reads %s', (_label, action, result, expected) => {
-      expect(touchedDocuments(action, result)).toEqual(expected);
+      ['an entry with a locale', { id: 1, documentId: 'doc1', locale: 'en', title: 'x' }, { documentId: 'doc1', locale: 'en' }],
+      ['an entry of a type without i18n', { id: 2, documentId: 'doc2', locale: null }, { documentId: 'doc2', locale: null }],
+      ['an entry with no locale key', { documentId: 'doc3' }, { documentId: 'doc3', locale: null }],
+      ['an entry without a documentId', { id: 4, locale: 'en' }, null],
+      ['an entry with an empty documentId', { documentId: '', locale: 'en' }, null],
+      ['an entry with a non-string documentId', { documentId: 5, locale: 'en' }, null],
+      ['a null entry', null, null],
+      ['an undefined entry', undefined, null],
+    ])('reads %s', (_label, entry, expected) => {
+      expect(documentOf(entry)).toEqual(expected);
+    });
+  });
+
+  describe('HUB_EVENTS', () => {
+    it('maps the three entry events Strapi emits after commit to rule events', () => {
+      expect(HUB_EVENTS).toEqual({ 'entry.create': 'create', 'entry.update': 'update', 'entry.publish': 'publish' });
     });
   });
 });

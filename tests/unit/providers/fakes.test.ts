@@ -49,9 +49,28 @@ describe('fake openai', () => {
 
     it('applies an injected fault only the given number of times', async () => {
       fake.inject('server_error', { times: 2 });
-      const statuses = [];
+      const statuses: number[] = [];
       for (let index = 0; index < 3; index += 1) statuses.push((await generate({ model: 'gpt-image-2', prompt: 'x' })).status);
       expect(statuses).toEqual([500, 500, 200]);
+    });
+  });
+
+  describe('enforceRateLimit', () => {
+    it('refuses requests over the limit with 429 and retry-after, counts them, and admits again once the window moved', async () => {
+      fake.enforceRateLimit(2, 1500);
+      const body = { model: 'gpt-image-2', prompt: 'x', size: '1024x1024' };
+      const statuses: number[] = [];
+      for (let index = 0; index < 3; index += 1) statuses.push((await generate(body)).status);
+      expect(statuses).toEqual([200, 200, 429]);
+      expect(fake.limitRefusals).toHaveLength(1);
+      const deadline = Date.now() + 5000;
+      let status = 429;
+      while (status === 429 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        status = (await generate(body)).status;
+      }
+      expect(status).toBe(200);
+      expect(fake.requests[fake.requests.length - 1].receivedAt - fake.requests[0].receivedAt).toBeGreaterThanOrEqual(1500);
     });
   });
 

@@ -85,5 +85,13 @@ export const useJobActionOutcome = (onClose: () => void) => {
       },
       onError: feedback.failure,
     }),
+    /** Like openChild, for pages the editor should not leave (the edit view's side panel). */
+    announceChild: (messageId: string, defaultMessage: string) => ({
+      onSuccess: ({ jobId }: JobAccepted) => {
+        feedback.success(messageId, defaultMessage, { id: jobId });
+        onClose();
+      },
+      onError: feedback.failure,
+    }),
   };
 };

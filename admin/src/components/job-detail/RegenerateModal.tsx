@@ -19,8 +19,15 @@ const parseParams = (text: string): { params?: Record<string, unknown>; error?: 
   }
 };
 
-/** Regenerate with the prompt and params editable first; opens the new child job. */
-export const RegenerateModal = ({ job, onClose }: { job: JobView; onClose: () => void }) => {
+interface RegenerateModalProps {
+  job: JobView;
+  onClose: () => void;
+  /** Where the new job is announced; by default its page opens (the side panel stays in the edit view instead). */
+  stayOnPage?: boolean;
+}
+
+/** Regenerate with the prompt and params editable first; opens the new child job unless `stayOnPage`. */
+export const RegenerateModal = ({ job, onClose, stayOnPage = false }: RegenerateModalProps) => {
   const { formatMessage } = useIntl();
   const t = (id: string, defaultMessage: string) => formatMessage({ id: getTranslation(id), defaultMessage });
   const outcome = useJobActionOutcome(onClose);
@@ -38,7 +45,9 @@ export const RegenerateModal = ({ job, onClose }: { job: JobView; onClose: () =>
   const submit = () =>
     regenerate.mutate(
       { id: job.id, prompt: prompt.trim(), params: parsed.params },
-      outcome.openChild('actions.regenerate-queued', 'Regeneration queued as job #{id}')
+      stayOnPage
+        ? outcome.announceChild('actions.regenerate-queued', 'Regeneration queued as job #{id}')
+        : outcome.openChild('actions.regenerate-queued', 'Regeneration queued as job #{id}')
     );
 
   return (

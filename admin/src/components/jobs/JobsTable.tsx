@@ -89,8 +89,15 @@ export const JobsTable = ({ jobs, contentTypeNames, selectable, selectedIds, onS
               <Td>
                 <JobThumbnail job={job} alt={t('table.thumbnail-alt', 'Result for {title}', { title })} />
               </Td>
-              <Td onClick={stop}>
-                <Link tag={NavLink} to={entryPath(job.contentType, job.documentId, job.locale)} data-testid={`job-entry-link-${job.id}`}>
+              <Td onClick={stop} style={{ maxWidth: '240px' }}>
+                {/* Long titles are cut to one line; the full title shows on hover. */}
+                <Link
+                  tag={NavLink}
+                  to={entryPath(job.contentType, job.documentId, job.locale)}
+                  data-testid={`job-entry-link-${job.id}`}
+                  title={title}
+                  style={{ display: 'inline-block', maxWidth: '200px', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', verticalAlign: 'bottom' }}
+                >
                   {title}
                 </Link>
                 {job.locale && (

@@ -32,7 +32,13 @@ export const ProviderTest = ({ name }: { name: string }) => {
       </Button>
       {test.isError && <InlineError error={test.error} testId={`provider-test-error-${name}`} />}
       {result && (
-        <Box data-testid={`provider-test-result-${name}`} data-ok={result.ok ? 'true' : 'false'} aria-live="polite">
+        <Box
+          data-testid={`provider-test-result-${name}`}
+          data-ok={result.ok ? 'true' : 'false'}
+          aria-live="polite"
+          maxWidth="280px"
+          style={{ whiteSpace: 'normal', overflowWrap: 'anywhere' }}
+        >
           {result.ok ? (
             <Flex direction="column" alignItems="flex-start" gap={1}>
               <Typography textColor="success600" fontWeight="bold">

@@ -6,13 +6,13 @@ import { getTranslation } from '../../utils/getTranslation';
 import { Section } from '../common/Section';
 import { ProviderTest } from './ProviderTest';
 
-const capabilityList = (capabilities: ProviderView['capabilities']) =>
-  Array.isArray(capabilities)
-    ? capabilities.join(', ')
-    : Object.entries(capabilities ?? {})
-        .filter(([, enabled]) => Boolean(enabled))
-        .map(([name]) => name)
-        .join(', ');
+const ABILITIES = ['generate', 'edit', 'mask'] as const;
+
+/** The abilities an editor cares about (generate, edit, mask); limits such as sizes are not abilities. */
+export const abilitiesOf = (capabilities: ProviderView['capabilities']): string[] =>
+  ABILITIES.filter((ability) =>
+    Array.isArray(capabilities) ? capabilities.includes(ability) : Boolean((capabilities ?? {})[ability])
+  );
 
 /** Configured providers and whether each can work; the server never sends a key. */
 export const ProvidersSection = ({ providers }: { providers: ProviderView[] }) => {
@@ -46,8 +46,15 @@ export const ProvidersSection = ({ providers }: { providers: ProviderView[] }) =
                   </Status>
                   {provider.problem && <Typography variant="pi" textColor="danger600" tag="p">{provider.problem}</Typography>}
                 </Td>
-                <Td><Typography>{capabilityList(provider.capabilities)}</Typography></Td>
-                <Td><ProviderTest name={provider.name} /></Td>
+                <Td>
+                  <Typography data-testid={`provider-abilities-${provider.name}`}>
+                    {abilitiesOf(provider.capabilities)
+                      .map((ability) => t(`providers.ability.${ability}`, ability))
+                      .join(', ') || t('providers.ability.none', 'nothing')}
+                  </Typography>
+                </Td>
+                {/* Table cells clip overflowing content: the test result wraps inside a bounded width instead. */}
+                <Td style={{ whiteSpace: 'normal', verticalAlign: 'top' }}><ProviderTest name={provider.name} /></Td>
               </Tr>
             ))}
           </Tbody>

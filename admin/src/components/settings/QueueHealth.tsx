@@ -3,6 +3,7 @@ import { useIntl } from 'react-intl';
 
 import { useStats } from '../../hooks/useStats';
 import { JOB_STATUSES } from '../../types';
+import { formatDuration } from '../../utils/format';
 import { getTranslation } from '../../utils/getTranslation';
 import { Fact, Section } from '../common/Section';
 import { InlineError, InlineLoading } from '../common/States';
@@ -15,12 +16,38 @@ const Figure = ({ label, value, testId }: { label: string; value: string; testId
   </Box>
 );
 
+const QUEUE_LABELS: Record<string, string> = {
+  concurrency: 'Jobs run at once',
+  maxAttempts: 'Attempts per job',
+  leaseMs: 'Lease (a stalled job is taken over after)',
+  pollIntervalMs: 'Checks for new jobs every',
+  backoffBaseMs: 'First retry after',
+  maxBackoffMs: 'Longest wait between retries',
+  worker: 'Worker runs in this process',
+};
+
+/** A queue setting as an editor reads it: durations in seconds or minutes, switches as yes / no. */
+const useQueueValue = () => {
+  const intl = useIntl();
+  return (key: string, value: unknown) => {
+    if (typeof value === 'number' && key.endsWith('Ms')) return formatDuration(intl, value);
+    if (typeof value === 'number') return intl.formatNumber(value);
+    if (typeof value === 'boolean') {
+      return value
+        ? intl.formatMessage({ id: getTranslation('queue.yes'), defaultMessage: 'Yes' })
+        : intl.formatMessage({ id: getTranslation('queue.no'), defaultMessage: 'No' });
+    }
+    return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  };
+};
+
 /** Queue counts and throughput (live while jobs run) plus the queue configuration in force. */
 export const QueueHealth = ({ queueConfig }: { queueConfig: Record<string, unknown> }) => {
   const intl = useIntl();
   const t = (id: string, defaultMessage: string) => intl.formatMessage({ id: getTranslation(id), defaultMessage });
   const statusLabel = useStatusLabel();
   const stats = useStats({ live: true });
+  const queueValue = useQueueValue();
 
   return (
     <Section title={t('queue.title', 'Queue health')} testId="settings-queue">
@@ -54,7 +81,9 @@ export const QueueHealth = ({ queueConfig }: { queueConfig: Record<string, unkno
         <Flex direction="column" alignItems="stretch" gap={1} data-testid="queue-config">
           <Typography variant="sigma" tag="h3">{t('queue.config', 'Queue settings')}</Typography>
           {Object.entries(queueConfig).map(([key, value]) => (
-            <Fact key={key} label={key}>{typeof value === 'object' ? JSON.stringify(value) : String(value)}</Fact>
+            <Fact key={key} label={QUEUE_LABELS[key] ? t(`queue.setting.${key}`, QUEUE_LABELS[key]) : key}>
+              <span data-testid={`queue-setting-${key}`}>{queueValue(key, value)}</span>
+            </Fact>
           ))}
         </Flex>
       )}

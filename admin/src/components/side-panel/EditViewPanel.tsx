@@ -13,7 +13,7 @@ type LocaleQuery = { plugins?: { i18n?: { locale?: string } } };
  * Content-manager edit view panel. A "description component": called with hooks, returns
  * { title, content } or null, so it shows only on saved entries of content types that have rules.
  */
-export const EditViewPanel: PanelComponent = ({ model, documentId }) => {
+export const EditViewPanel: PanelComponent = ({ model, documentId, collectionType, document }) => {
   const { formatMessage } = useIntl();
   const [{ query }] = useQueryParams<LocaleQuery>();
   const { allowedActions, isLoading: isLoadingPermissions } = useRBAC(PERMISSIONS.read);
@@ -28,7 +28,9 @@ export const EditViewPanel: PanelComponent = ({ model, documentId }) => {
     content: (
       <SidePanelContent
         model={model}
+        collectionType={collectionType}
         documentId={documentId}
+        savedAt={(document as { updatedAt?: string } | undefined)?.updatedAt}
         locale={query.plugins?.i18n?.locale}
         ruleIds={contentType.rules}
       />

@@ -1,16 +1,17 @@
 import { Button, Flex, Link, Typography } from '@strapi/design-system';
 import { Check, Magic } from '@strapi/icons';
+import * as React from 'react';
 import { useIntl } from 'react-intl';
 import { NavLink } from 'react-router-dom';
 
 import { useApproveJob } from '../../hooks/useApproveJob';
-import { useRegenerateJob } from '../../hooks/useRegenerateJob';
 import { IN_FLIGHT_STATUSES, type JobView } from '../../types';
 import { jobPath } from '../../utils/entryLink';
 import { formatRelative } from '../../utils/format';
 import { getTranslation } from '../../utils/getTranslation';
 import { JobThumbnail } from '../common/JobThumbnail';
 import { StatusBadge } from '../common/StatusBadge';
+import { RegenerateModal } from '../job-detail/RegenerateModal';
 import { useFeedback } from '../common/useFeedback';
 
 /** One job of this entry: thumbnail, status, and the quick actions an editor needs while writing. */
@@ -20,7 +21,7 @@ export const PanelJobItem = ({ job, canGenerate, canReview }: { job: JobView; ca
     intl.formatMessage({ id: getTranslation(id), defaultMessage }, values);
   const feedback = useFeedback();
   const approve = useApproveJob();
-  const regenerate = useRegenerateJob();
+  const [regenerating, setRegenerating] = React.useState(false);
 
   return (
     <Flex gap={3} alignItems="flex-start" data-testid={`panel-job-${job.id}`}>
@@ -46,7 +47,7 @@ export const PanelJobItem = ({ job, canGenerate, canReview }: { job: JobView; ca
                   { id: job.id },
                   {
                     onSuccess: () =>
-                      feedback.success('panel.attached', 'Attached to “{field}”. Reload the entry to see it in the form.', {
+                      feedback.success('panel.attached', 'Attached to “{field}”.', {
                         field: job.targetField ?? '',
                       }),
                     onError: feedback.failure,
@@ -62,21 +63,13 @@ export const PanelJobItem = ({ job, canGenerate, canReview }: { job: JobView; ca
               size="S"
               variant="tertiary"
               startIcon={<Magic />}
-              loading={regenerate.isLoading}
               data-testid={`panel-regenerate-${job.id}`}
-              onClick={() =>
-                regenerate.mutate(
-                  { id: job.id },
-                  {
-                    onSuccess: ({ jobId }) => feedback.success('panel.queued', 'Job #{id} queued', { id: jobId }),
-                    onError: feedback.failure,
-                  }
-                )
-              }
+              onClick={() => setRegenerating(true)}
             >
               {t('actions.regenerate', 'Regenerate')}
             </Button>
           )}
+          {regenerating && <RegenerateModal job={job} stayOnPage onClose={() => setRegenerating(false)} />}
         </Flex>
       </Flex>
     </Flex>

@@ -4,6 +4,7 @@ import * as React from 'react';
 import { useIntl } from 'react-intl';
 
 import { useJobs } from '../../hooks/useJobs';
+import { PANEL_IDLE_REFRESH_MS } from '../../hooks/queryKeys';
 import { useRules } from '../../hooks/useRules';
 import { PERMISSIONS } from '../../permissions';
 import type { DryRunResult } from '../../types';
@@ -12,10 +13,14 @@ import { InlineError, InlineLoading } from '../common/States';
 import { useRuleText } from '../common/useRuleText';
 import { PanelJobItem } from './PanelJobItem';
 import { RuleRunner } from './RuleRunner';
+import { useFormFollowsAttach } from './useFormFollowsAttach';
 
 interface SidePanelContentProps {
   model: string;
+  collectionType: string;
   documentId: string;
+  /** The entry's updatedAt as the edit view holds it: a save or publish may have queued jobs. */
+  savedAt?: string;
   locale?: string;
   ruleIds: string[];
 }
@@ -23,13 +28,19 @@ interface SidePanelContentProps {
 const PANEL_PAGE_SIZE = 5;
 
 /** This entry's jobs in the current locale (latest first) and its rules, runnable from here. */
-export const SidePanelContent = ({ model, documentId, locale, ruleIds }: SidePanelContentProps) => {
+export const SidePanelContent = ({ model, collectionType, documentId, savedAt, locale, ruleIds }: SidePanelContentProps) => {
   const { formatMessage } = useIntl();
   const t = (id: string, defaultMessage: string) => formatMessage({ id: getTranslation(id), defaultMessage });
   const ruleText = useRuleText();
   const { allowedActions } = useRBAC(PERMISSIONS.actions);
-  const jobs = useJobs({ contentType: model, documentId, locale, page: 1, pageSize: PANEL_PAGE_SIZE });
+  // The slow idle poll lets the form follow attaches of jobs queued elsewhere (another tab, an API publish).
+  const jobs = useJobs({ contentType: model, documentId, locale, page: 1, pageSize: PANEL_PAGE_SIZE }, { idleRefreshMs: PANEL_IDLE_REFRESH_MS });
   const rules = useRules(model);
+  useFormFollowsAttach({ model, collectionType, documentId, jobs: jobs.data?.results });
+  const refetchJobs = jobs.refetch;
+  React.useEffect(() => {
+    if (savedAt) void refetchJobs();
+  }, [savedAt, refetchJobs]);
   const [preview, setPreview] = React.useState<{ ruleId: string; result: DryRunResult } | null>(null);
   const canGenerate = Boolean(allowedActions.canGenerate);
   const canReview = Boolean(allowedActions.canReview);

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { createHttpClient } from '../../http/client';
-import { limitsSchema } from '../limits';
+import { urlOption } from '../common/url-option';
 import { createOpenAICompatibleProvider } from '../openai/core';
 import { apiKeyOption, dispatcherOption, timeoutOption } from '../openai/options';
 import { DEFAULT_PRICES, pricesSchema } from '../openai/pricing';
@@ -18,16 +18,15 @@ export const azureOpenAIOptionsSchema = z
   .object({
     apiKey: apiKeyOption,
     /** Classic form: the resource endpoint. */
-    endpoint: z.url({ protocol: /^https?$/ }).optional(),
+    endpoint: urlOption().optional(),
     /** v1 form: the OpenAI-shaped base URL. */
-    baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+    baseUrl: urlOption().optional(),
     deployment: z.string().min(1).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ".", "_" and "-" only'),
     apiVersion: z.string().min(1).default(DEFAULT_AZURE_API_VERSION),
     /** The model behind the deployment, for size rules and prices. */
     model: z.string().min(1).default('gpt-image-2'),
     timeoutMs: timeoutOption,
     prices: pricesSchema.optional(),
-    limits: limitsSchema.optional(),
     dispatcher: dispatcherOption,
   })
   .strict()

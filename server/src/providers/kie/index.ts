@@ -3,10 +3,10 @@
  * then recordInfo polls with growing intervals until success, failure or the task deadline; results are
  * URLs fetched with the SSRF-safe downloader.
  */
-import sharp from 'sharp';
 import type { z } from 'zod';
 import { createHttpClient, describeExchange, type HttpClient } from '../../http/client';
 import { downloadToBuffer } from '../../http/download';
+import { decodeLimits, readImageInfo } from '../../media/decode';
 import { abortableSleep } from '../../utils/abort';
 import { AuthenticationError, InvalidRequestError, isRetryable, MalformedResponseError, ProviderError, RateLimitedError, TimeoutError, UnsupportedOperationError } from '../errors';
 import type { EditRequest, GenerateRequest, ImageProvider, ProviderCallOptions, ProviderFactoryContext, ProviderResult, ProviderType } from '../types';
@@ -100,14 +100,14 @@ function createKieProvider(name: string, config: KieOptions, log: ProviderFactor
     const images = await Promise.all(
       urls.map(async (url) => {
         const data = await downloadToBuffer(url, {
-          maxBytes: config.downloadMaxBytes,
+          maxBytes: Math.min(config.downloadMaxBytes, decodeLimits().maxInputBytes),
           timeoutMs: config.downloadTimeoutMs,
           allowHosts: config.downloadHosts,
           allowHttp: config.downloadAllowHttp,
           allowLoopback: config.downloadAllowLoopback,
           signal,
         });
-        const metadata = await sharp(data).metadata();
+        const metadata = await readImageInfo(data, 'image from kie.ai');
         return { data, mime: FORMAT_MIME[metadata.format ?? ''] ?? 'image/png', width: metadata.width, height: metadata.height };
       })
     );

@@ -1,6 +1,6 @@
 /** Options and rule params of the `kie` provider type (kie.ai GPT Image 2 task API). */
 import { z } from 'zod';
-import { limitsSchema } from '../limits';
+import { urlOption } from '../common/url-option';
 import { apiKeyOption, dispatcherOption } from '../openai/options';
 import type { ImageInput } from '../types';
 
@@ -12,7 +12,7 @@ export type PublicUrlFor = (image: ImageInput, signal: AbortSignal) => Promise<s
 export const kieOptionsSchema = z
   .object({
     apiKey: apiKeyOption,
-    baseUrl: z.url({ protocol: /^https?$/ }).default('https://api.kie.ai'),
+    baseUrl: urlOption().default('https://api.kie.ai'),
     textToImageModel: z.string().min(1).default('gpt-image-2-text-to-image'),
     imageToImageModel: z.string().min(1).default('gpt-image-2-image-to-image'),
     /** Per HTTP call (create, poll). */
@@ -22,7 +22,7 @@ export const kieOptionsSchema = z
     pollIntervalMs: z.number().int().min(1).default(2000),
     maxPollIntervalMs: z.number().int().min(1).default(15_000),
     /** Sent as callBackUrl so the host can react to completion; polling still decides the result. */
-    callBackUrl: z.url({ protocol: /^https$/ }).optional(),
+    callBackUrl: urlOption(/^https$/).optional(),
     /** HMAC key kie.ai signs callbacks with; callbacks are refused (401) while it is unset. */
     webhookSecret: apiKeyOption,
     downloadHosts: z.array(z.string().min(1)).min(1).default(DEFAULT_KIE_DOWNLOAD_HOSTS),
@@ -38,7 +38,6 @@ export const kieOptionsSchema = z
      * (capabilities.edit = false) and says so in describe().
      */
     publicUrlFor: z.custom<PublicUrlFor>((value) => typeof value === 'function', { message: 'must be a function' }).optional(),
-    limits: limitsSchema.optional(),
     dispatcher: dispatcherOption,
   })
   .strict();

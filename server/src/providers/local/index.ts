@@ -3,6 +3,7 @@
  * Same contract as the network providers, so nothing downstream special-cases it.
  */
 import sharp from 'sharp';
+import { decodeStep, openImage } from '../../media/decode';
 import { z } from 'zod';
 import { abortableSleep, throwIfAborted } from '../../utils/abort';
 import { InvalidRequestError } from '../errors';
@@ -72,9 +73,9 @@ async function edit(request: EditRequest, { signal }: ProviderCallOptions): Prom
   if (!source) throw new InvalidRequestError('An edit needs a source image.');
   await abortableSleep(params.delayMs, signal);
 
-  const sourceMeta = await sharp(source.data).metadata();
-  const { width, height } = resolveSize(params.size, { width: sourceMeta.width ?? 1024, height: sourceMeta.height ?? 1024 });
-  const base = await sharp(source.data).rotate().resize(width, height, { fit: 'cover' }).removeAlpha().png().toBuffer();
+  const { image: sourceImage, info: sourceInfo } = await openImage(source.data, 'source image');
+  const { width, height } = resolveSize(params.size, { width: sourceInfo.width, height: sourceInfo.height });
+  const base = await decodeStep(() => sourceImage.rotate().resize(width, height, { fit: 'cover' }).removeAlpha().png().toBuffer(), 'source image');
 
   const palette = paletteFor(prng(artworkSeed(request.prompt, params.seed)));
   const caption = wrapText(params.title ?? request.prompt, Math.max(12, Math.floor(width / 22)), 2);
@@ -95,7 +96,8 @@ async function edit(request: EditRequest, { signal }: ProviderCallOptions): Prom
 
   if (request.mask) {
     // OpenAI convention: transparent mask pixels mark where to edit; keep the original everywhere else.
-    const editAlpha = await sharp(request.mask.data).resize(width, height, { fit: 'fill' }).ensureAlpha().extractChannel(3).negate().toBuffer();
+    const { image: maskImage } = await openImage(request.mask.data, 'mask');
+    const editAlpha = await decodeStep(() => maskImage.resize(width, height, { fit: 'fill' }).ensureAlpha().extractChannel(3).negate().toBuffer(), 'mask');
     const editedWithAlpha = await sharp(edited).joinChannel(editAlpha).png().toBuffer();
     edited = await sharp(base).composite([{ input: editedWithAlpha, blend: 'over' }]).removeAlpha().png().toBuffer();
   }

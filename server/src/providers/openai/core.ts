@@ -3,10 +3,10 @@
  * multipart edits), response decoding, cost and error mapping. The two provider types only differ in URL,
  * auth header and what goes into `model`.
  */
-import sharp from 'sharp';
 import { FormData } from 'undici';
 import type { z } from 'zod';
 import { describeExchange, type HttpClient, type HttpResponse } from '../../http/client';
+import { decodeLimits, ImageRejectedError, readImageInfo } from '../../media/decode';
 import { AuthenticationError, InvalidRequestError, MalformedResponseError } from '../errors';
 import type { EditRequest, GeneratedImage, GenerateRequest, ImageProvider, ProviderCallOptions, ProviderFactoryContext, ProviderResult } from '../types';
 import { parseParamsOrThrow } from '../common/params';
@@ -59,12 +59,15 @@ async function decodeImages(response: ImagesResponse, requestedFormat: string | 
       if (typeof item.b64_json !== 'string' || item.b64_json.length === 0) {
         throw new MalformedResponseError(`${label} answered without image data.`, { requestId });
       }
+      // Refuse before allocating: base64 is 4/3 of the bytes it holds.
+      if (item.b64_json.length > Math.ceil((decodeLimits().maxInputBytes * 4) / 3) + 4) {
+        throw new ImageRejectedError('image_too_large', `${label} sent an image larger than ${Math.round(decodeLimits().maxInputBytes / 1048576)} MB (media.maxInputBytes).`);
+      }
       const data = Buffer.from(item.b64_json, 'base64');
-      const metadata = await sharp(data)
-        .metadata()
-        .catch(() => {
-          throw new MalformedResponseError(`${label} sent image data that is not a readable image.`, { requestId });
-        });
+      const metadata = await readImageInfo(data, `image from ${label}`).catch((error: unknown) => {
+        if (error instanceof ImageRejectedError && error.code === 'image_too_large') throw error;
+        throw new MalformedResponseError(`${label} sent image data that is not a readable image.`, { requestId });
+      });
       const format = metadata.format ?? response.output_format ?? requestedFormat ?? 'png';
       return {
         data,

@@ -4,6 +4,7 @@
  * image's dimensions.
  */
 import sharp from 'sharp';
+import { decodeStep, ImageRejectedError, openImage, readImageInfo } from '../../media/decode';
 import { InvalidRequestError } from '../errors';
 import type { ImageInput } from '../types';
 
@@ -20,8 +21,9 @@ export interface PreparedImage {
 
 async function readMetadata(data: Buffer, what: string) {
   try {
-    return await sharp(data).metadata();
-  } catch {
+    return await readImageInfo(data, what);
+  } catch (error) {
+    if (error instanceof ImageRejectedError && error.code === 'image_too_large') throw error;
     throw new InvalidRequestError(`The ${what} could not be read as an image.`, { providerCode: 'invalid_image' });
   }
 }
@@ -34,7 +36,8 @@ export async function prepareSourceImage(input: ImageInput, index: number): Prom
     const extension = metadata.format === 'jpeg' ? 'jpg' : metadata.format;
     return { data: input.data, mime: keepMime, name: `image-${index + 1}.${extension}`, width: metadata.width, height: metadata.height };
   }
-  const { data, info } = await sharp(input.data).rotate().png().toBuffer({ resolveWithObject: true });
+  const { image } = await openImage(input.data, 'source image');
+  const { data, info } = await decodeStep(() => image.rotate().png().toBuffer({ resolveWithObject: true }), 'source image');
   if (data.length >= MAX_SOURCE_BYTES) {
     throw new InvalidRequestError('The source image is larger than the 50 MB the provider accepts.', { providerCode: 'image_too_large' });
   }
@@ -48,12 +51,11 @@ export async function prepareSourceImage(input: ImageInput, index: number): Prom
 export async function prepareMask(mask: ImageInput, size: { width: number; height: number }): Promise<PreparedImage> {
   await readMetadata(mask.data, 'mask');
   const { width, height } = size;
-  const { data: rgba, info } = await sharp(mask.data)
-    .resize(width, height, { fit: 'fill' })
-    .toColourspace('srgb')
-    .ensureAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  const { image } = await openImage(mask.data, 'mask');
+  const { data: rgba, info } = await decodeStep(
+    () => image.resize(width, height, { fit: 'fill' }).toColourspace('srgb').ensureAlpha().raw().toBuffer({ resolveWithObject: true }),
+    'mask'
+  );
   const channels = info.channels;
   const pixels = width * height;
   let usesAlpha = false;

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { createHttpClient } from '../../http/client';
-import { limitsSchema } from '../limits';
+import { urlOption } from '../common/url-option';
 import type { ImageProvider, ProviderType } from '../types';
 import { createOpenAICompatibleProvider } from './core';
 import { apiKeyOption, dispatcherOption, timeoutOption } from './options';
@@ -13,14 +13,13 @@ import { DEFAULT_PRICES, pricesSchema } from './pricing';
 export const openAIOptionsSchema = z
   .object({
     apiKey: apiKeyOption,
-    baseUrl: z.url({ protocol: /^https?$/ }).default('https://api.openai.com/v1'),
+    baseUrl: urlOption().default('https://api.openai.com/v1'),
     organization: z.string().min(1).optional(),
     project: z.string().min(1).optional(),
     model: z.string().min(1).default('gpt-image-2'),
     timeoutMs: timeoutOption,
     /** Merged over the defaults by model id. */
     prices: pricesSchema.optional(),
-    limits: limitsSchema.optional(),
     dispatcher: dispatcherOption,
   })
   .strict();

@@ -1,0 +1,27 @@
+/**
+ * The provider gate, seen from the queue: a job whose provider call had to wait for a limit or a pause
+ * (ProviderWaitError: nothing was sent) is not a failure. It goes back to `queued` with its attempt given
+ * back, runs again when the limit frees, and shows why it waits in `errorMessage`.
+ */
+import { ProviderWaitError } from '../providers/limits';
+import type { WorkerStore } from './worker';
+import type { Job } from './types';
+
+/** The wait `error` stands for, or null when it is a real failure. */
+export function providerWaitOf(error: unknown): ProviderWaitError | null {
+  return error instanceof ProviderWaitError ? error : null;
+}
+
+/** Puts the held job back until the wait ends; false when the lease was lost meanwhile. */
+export async function releaseForWait(store: Pick<WorkerStore, 'updateHeld'>, job: Job, leaseToken: string, wait: ProviderWaitError): Promise<boolean> {
+  return store.updateHeld(job.id, leaseToken, {
+    status: 'queued',
+    attempts: Math.max(0, job.attempts - 1),
+    runAt: wait.until,
+    leaseOwner: null,
+    leaseExpiresAt: null,
+    errorCode: wait.code,
+    errorMessage: wait.message,
+    errorRetryable: true,
+  });
+}
