@@ -22,4 +22,5 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   scheduleRetention(strapi, getService(strapi, 'jobStore'), config.retention);
   getService(strapi, 'queue').start();
   getService(strapi, 'publishSweep').start();
+  getService(strapi, 'backfills').start();
 };

@@ -3,6 +3,7 @@ import { RETENTION_TASK } from './queue/retention';
 import { getService } from './utils/get-service';
 
 export default async ({ strapi }: { strapi: Core.Strapi }) => {
+  await getService(strapi, 'backfills').stop();
   // Abort in-flight provider calls and put their jobs back to `queued` for the next process.
   strapi.cron.remove(RETENTION_TASK);
   await getService(strapi, 'publishSweep').stop();

@@ -4,4 +4,5 @@ export const ACTIONS = [
   { uid: 'generate', displayName: 'Generate, regenerate, edit, retry and cancel' },
   { uid: 'review', displayName: 'Approve and reject' },
   { uid: 'settings', displayName: 'Read settings and test providers' },
+  { uid: 'backfill', displayName: 'Estimate, start, pause, resume and cancel backfills' },
 ] as const;

@@ -116,6 +116,36 @@ export const queueSchema = z
   .strict();
 export type QueueConfig = z.infer<typeof queueSchema>;
 
+/** A spending cap in USD per UTC day and/or month, for one provider, one rule, or both together. */
+export const budgetSchema = z
+  .object({
+    provider: z.string().min(1).optional(),
+    rule: z.string().min(1).optional(),
+    dailyUsd: z.number().positive().optional(),
+    monthlyUsd: z.number().positive().optional(),
+  })
+  .strict()
+  .superRefine((budget, ctx) => {
+    if (budget.dailyUsd === undefined && budget.monthlyUsd === undefined) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'needs dailyUsd or monthlyUsd' });
+    }
+  });
+export type BudgetConfig = z.infer<typeof budgetSchema>;
+
+export const backfillSchema = z
+  .object({
+    /** Entries read per paging step. */
+    pageSize: z.number().int().min(1).max(1000).default(200),
+    /** At most this many jobs of one backfill wait as `queued`: paging waits for the provider instead of racing ahead. */
+    maxQueuedPerBackfill: z.number().int().min(1).max(100_000).default(200),
+    /** How often each instance looks for backfill paging work. */
+    tickMs: z.number().int().min(50).max(600_000).default(1000),
+    /** A paging step not finished within this time (its process died) is taken over by another instance. */
+    stepLeaseMs: z.number().int().min(1000).max(3_600_000).default(30_000),
+  })
+  .strict();
+export type BackfillConfig = z.infer<typeof backfillSchema>;
+
 /** Limits applied to every image we decode (provider answers, sources, masks, downloads, test calls). */
 export const mediaLimitsSchema = z
   .object({
@@ -150,6 +180,9 @@ export const pluginConfigSchema = z
     publishAfterAttach: z.boolean().default(true),
     /** Template values are cut to this many characters each (prompt injection of huge fields, cost). */
     maxTemplateValueLength: z.number().int().min(16).max(32000).default(2000),
+    budgets: z.array(budgetSchema).default([]),
+    backfill: backfillSchema.default(backfillSchema.parse({})),
+
     /** Plugin content types templates may follow relations into (api:: ones always, admin:: never). */
     templateContentTypes: z
       .array(z.string().regex(/^plugin::[a-z0-9-]+\.[a-z0-9-]+$/, 'must be a plugin content-type uid like "plugin::shop.product" (api:: types are always readable, admin:: never)'))
@@ -165,6 +198,11 @@ export const pluginConfigSchema = z
         ctx.addIssue({ code: 'custom', path: ['rules', index, 'id'], message: `"${rule.id}" is already used by rules[${first}]` });
       } else {
         seen.set(rule.id, index);
+      }
+    });
+    config.budgets.forEach((budget, index) => {
+      if (budget.rule && !seen.has(budget.rule)) {
+        ctx.addIssue({ code: 'custom', path: ['budgets', index, 'rule'], message: `"${budget.rule}" is not a configured rule` });
       }
     });
   });

@@ -55,5 +55,8 @@ export function validateAgainstSchemas(strapi: Core.Strapi, config: PluginConfig
       problems.push(...describeIssues(parsed.error.issues, ['rules', index, 'params']));
     }
   });
+  config.budgets.forEach((budget, index) => {
+    if (budget.provider && !providers.find(budget.provider)) problems.push(`budgets[${index}].provider: "${budget.provider}" is not a configured provider`);
+  });
   if (problems.length) throw new ConfigError(problems);
 }

@@ -1,10 +1,13 @@
 import jobSchema from './job/schema.json';
+import backfillSchema from './backfill/schema.json';
 import limitStateSchema from './limit-state/schema.json';
 
 export const JOB_UID = 'plugin::ai-assets.job' as const;
 export const LIMIT_STATE_UID = 'plugin::ai-assets.limit-state' as const;
+export const BACKFILL_UID = 'plugin::ai-assets.backfill' as const;
 
 export default {
   job: { schema: jobSchema },
   'limit-state': { schema: limitStateSchema },
+  backfill: { schema: backfillSchema },
 };

@@ -50,6 +50,8 @@ export function guardAnswers(provider: ImageProvider, options: AnswerGuardOption
     ...(provider.handleCallback
       ? { handleCallback: (input: Parameters<NonNullable<ImageProvider['handleCallback']>>[0]) => redactDeep(provider.handleCallback!(input), secrets) }
       : {}),
+    // A price-table lookup: no answer to guard.
+    ...(provider.estimateCostUsd ? { estimateCostUsd: provider.estimateCostUsd.bind(provider) } : {}),
     generate: (request: GenerateRequest, callOptions: ProviderCallOptions) => run(provider.generate.bind(provider), request, callOptions),
     edit: (request: EditRequest, callOptions: ProviderCallOptions) => run(provider.edit.bind(provider), request, callOptions),
   };

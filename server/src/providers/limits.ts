@@ -219,6 +219,7 @@ export function withLimits(provider: ImageProvider, limiter: ProviderLimiter): I
     describe: () => provider.describe(),
     // Callbacks report on calls already made: never rate limited.
     ...(provider.handleCallback ? { handleCallback: provider.handleCallback.bind(provider) } : {}),
+    ...(provider.estimateCostUsd ? { estimateCostUsd: provider.estimateCostUsd.bind(provider) } : {}),
     generate: (request: GenerateRequest, options: ProviderCallOptions) => run(provider.generate.bind(provider), request, options),
     edit: (request: EditRequest, options: ProviderCallOptions) => run(provider.edit.bind(provider), request, options),
   };

@@ -92,6 +92,11 @@ export interface ImageProvider {
    * idempotent: providers repeat callbacks. Returns whether the callback was accepted.
    */
   handleCallback?(input: { headers: Record<string, string | string[] | undefined>; body: unknown }): { ok: true } | { ok: false; reason: string };
+  /**
+   * Expected cost in USD of one call with these (validated) params, from the provider's price table, before
+   * anything is paid (backfill estimates, budgets); undefined when the provider cannot tell.
+   */
+  estimateCostUsd?(request: { operation: 'generate' | 'edit'; params: Record<string, unknown> }): number | undefined;
   /** Whether the provider can be called at all (e.g. key present); never reveals the key. */
   describe(): { configured: boolean; problem?: string };
 }

@@ -57,13 +57,17 @@ export const createJobStore = ({ strapi }: { strapi: Core.Strapi }) => {
     return (await query().findOne({ where: { activeHash: inputHash } })) as Job | null;
   }
 
+  function newRow(job: NewJob, options: { force?: boolean; runAt?: Date } = {}) {
+    return { ...job, status: 'queued', attempts: 0, runAt: options.runAt ?? new Date(), attemptLog: [], activeHash: options.force ? null : job.inputHash };
+  }
+
   async function compareAndSet(where: Where, data: Partial<Job>): Promise<boolean> {
     const { count } = await query().updateMany({ where, data: withStatusInvariants(data) });
     if (count > 0 && data.status === 'queued') notifyDue();
     return count > 0;
   }
 
-  return {
+  const store = {
     findById,
     findActive,
 
@@ -77,7 +81,7 @@ export const createJobStore = ({ strapi }: { strapi: Core.Strapi }) => {
      * holds it (in this process or any other), the unique key refuses the row and that job is returned instead.
      */
     async insert(job: NewJob, options: { force?: boolean; runAt?: Date } = {}): Promise<InsertResult> {
-      const data = { ...job, status: 'queued', attempts: 0, runAt: options.runAt ?? new Date(), attemptLog: [], activeHash: options.force ? null : job.inputHash };
+      const data = newRow(job, options);
       // A conflicting job may end between our insert and our read: then the slot is free and we try again.
       for (let round = 0; round < 3; round += 1) {
         try {
@@ -92,6 +96,36 @@ export const createJobStore = ({ strapi }: { strapi: Core.Strapi }) => {
         }
       }
       throw new Error('unreachable');
+    },
+
+    /**
+     * Deduplicated insert of many jobs (bulk runs): one query finds the inputs already active, one statement
+     * inserts the rest. If that statement meets a job inserted meanwhile (the unique key refuses it), each job
+     * is inserted on its own instead. Returns the hashes that were deduplicated.
+     */
+    async insertMany(jobs: NewJob[]): Promise<{ inserted: number; deduplicated: number }> {
+      const active = jobs.length
+        ? ((await query().findMany({ select: ['activeHash'], where: { activeHash: { $in: jobs.map((job) => job.inputHash) } } })) as Array<{ activeHash: string }>)
+        : [];
+      const taken = new Set(active.map((row) => row.activeHash));
+      const fresh: NewJob[] = [];
+      for (const job of jobs) {
+        if (taken.has(job.inputHash)) continue;
+        taken.add(job.inputHash);
+        fresh.push(job);
+      }
+      const deduplicated = jobs.length - fresh.length;
+      if (fresh.length === 0) return { inserted: 0, deduplicated };
+      try {
+        // Chunks keep each statement under SQLite's bound-parameter limit.
+        for (let start = 0; start < fresh.length; start += 200) await query().createMany({ data: fresh.slice(start, start + 200).map((job) => newRow(job)) });
+        notifyDue();
+        return { inserted: fresh.length, deduplicated };
+      } catch {
+        let inserted = 0;
+        for (const job of fresh) if (!(await store.insert(job)).deduplicated) inserted += 1;
+        return { inserted, deduplicated: jobs.length - inserted };
+      }
     },
 
     /**
@@ -221,6 +255,7 @@ export const createJobStore = ({ strapi }: { strapi: Core.Strapi }) => {
       })) as Array<Pick<Job, 'targetDocumentId' | 'targetLocale' | 'createdAt'>>;
     },
   };
+  return store;
 };
 
 export type JobStore = ReturnType<typeof createJobStore>;

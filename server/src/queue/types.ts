@@ -1,7 +1,7 @@
 import type { StoredProvenance } from '../media/provenance';
 import type { JobStatus } from './statuses';
 
-export type JobTrigger = 'publish' | 'create' | 'update' | 'manual' | 'regenerate' | 'edit' | 'retry';
+export type JobTrigger = 'publish' | 'create' | 'update' | 'manual' | 'regenerate' | 'edit' | 'retry' | 'backfill';
 
 export interface AttemptRecord {
   attempt: number;
@@ -97,6 +97,10 @@ export interface Job {
   parentJobId: number | null;
   entryTitle: string | null;
   createdByUserId: number | null;
+  /** The backfill that queued this job, if any. */
+  backfillId: number | null;
+  /** Why a queued job is not running yet (a budget reached, its backfill paused); null when it just waits its turn. */
+  waitReason: string | null;
   reviewedByUserId: number | null;
   createdAt: string | Date;
   updatedAt: string | Date;
@@ -127,4 +131,4 @@ export type NewJob = Pick<
   | 'parentJobId'
   | 'entryTitle'
   | 'createdByUserId'
-> & { model?: string | null };
+> & { model?: string | null; backfillId?: number | null };

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { QueueConfig } from '../config/schema';
 import { decideFailure } from './failure';
+import { passGates, type JobGate } from './gates';
 import type { JobStore } from './job-store';
 import { leaseOwnerAlive, thisHost } from './lease-owner';
 import { providerWaitOf, releaseForWait } from './provider-gate';
@@ -34,7 +35,7 @@ interface InFlight {
   done: Promise<void>;
 }
 
-export function createWorker(options: { store: WorkerStore; config: QueueConfig; execute: ExecuteJob; log: Logger; isLeaseLost?: (error: unknown) => boolean; events?: { emit(status: 'failed', jobId: number): void } }) {
+export function createWorker(options: { store: WorkerStore; config: QueueConfig; execute: ExecuteJob; log: Logger; isLeaseLost?: (error: unknown) => boolean; events?: { emit(status: 'failed', jobId: number): void }; gates?: JobGate[] }) {
   const { store, config, execute, log } = options;
   const host = thisHost();
   // host:pid:boot: lets a restarted process on the same host tell its dead predecessors' leases from live ones.
@@ -168,7 +169,9 @@ export function createWorker(options: { store: WorkerStore; config: QueueConfig;
       claims += 1;
       const job = await store.claimNext(`${owner}:${claims}`, config.leaseMs);
       if (!job) break;
-      start(job);
+      const wait = options.gates?.length ? await passGates(store, job, options.gates) : null;
+      if (wait) log.debug(`ai-assets: job ${job.id} waits: ${wait.reason}`);
+      else start(job);
     }
   }
 

@@ -5,6 +5,7 @@
 import type { Core } from '@strapi/strapi';
 import { createAttacher } from '../media/attach';
 import { createMediaLibrary } from '../media/library';
+import { createBackfillService } from './backfills';
 import { createJobStore, type JobStore } from '../queue/job-store';
 import { createJobEvents } from '../events/job-events';
 import { createPublishSweep } from '../triggers/publish-sweep';
@@ -27,6 +28,7 @@ type Factory<T> = ({ strapi }: { strapi: Core.Strapi }) => T;
 const withStore = <T>(create: (deps: { strapi: Core.Strapi; store: JobStore }) => T): Factory<T> => ({ strapi }) => create({ strapi, store: storeOf(strapi) });
 
 export default {
+  backfills: withStore(createBackfillService),
   config: createConfigService,
   jobStore: ({ strapi }: { strapi: Core.Strapi }) => storeOf(strapi),
   jobs: withStore(createJobService),

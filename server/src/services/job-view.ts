@@ -26,6 +26,9 @@ export interface JobView {
   attempts: number;
   maxAttempts: number;
   nextRunAt: string | null;
+  /** Why a queued job is held (budget reached, backfill paused). */
+  waitReason: string | null;
+  backfillId: number | null;
   startedAt: string | null;
   finishedAt: string | null;
   durationMs: number | null;
@@ -70,6 +73,8 @@ export function toJobView(job: Job, file?: LibraryFile | null): JobView {
     attempts: job.attempts,
     maxAttempts: job.maxAttempts,
     nextRunAt: job.status === 'queued' ? iso(job.runAt) : null,
+    waitReason: job.status === 'queued' ? (job.waitReason ?? null) : null,
+    backfillId: job.backfillId ?? null,
     startedAt: iso(job.startedAt),
     finishedAt: iso(job.finishedAt),
     durationMs: job.durationMs ?? null,

@@ -16,6 +16,7 @@ import { PlanError } from '../errors/domain';
 import { JobStateError } from '../queue/errors';
 import { toJobView, type JobView } from './job-view';
 import { schemaOf } from '../rules/content-schema';
+import { createJobCostEstimator } from '../providers/estimate';
 
 
 export type EnqueueResult = InsertResult;
@@ -94,13 +95,15 @@ export const createJobService = ({ strapi, store }: { strapi: Core.Strapi; store
       const request: PlanRequest = { rule, documentId: input.documentId, locale: input.locale ?? null, trigger: 'manual', ignoreOnlyIfEmpty: true, createdByUserId: input.userId ?? null };
       const plan = await getService(strapi, 'planner').plan(request);
       if (plan.kind === 'skip') {
-        if (input.dryRun) return { dryRun: true, skipped: plan.reason };
+        if (input.dryRun) return { dryRun: true, skipped: plan.reason, estimatedUsd: 0 };
         throw new PlanError(`Nothing to do: ${plan.reason}.`);
       }
       if (input.dryRun) {
         const duplicate = await store.findActive(plan.job.inputHash);
         const { prompt, altText, caption, provider, params, inputHash, operation, targetField } = plan.job;
-        return { dryRun: true, prompt, altText, caption, provider, params, inputHash, operation, target: targetField, duplicateOf: duplicate?.id ?? null };
+        // A duplicate would not be queued, so it costs nothing; null: the provider has no price for these params.
+        const estimatedUsd = duplicate ? 0 : (createJobCostEstimator(getService(strapi, 'providers'))(plan.job) ?? null);
+        return { dryRun: true, prompt, altText, caption, provider, params, inputHash, operation, target: targetField, duplicateOf: duplicate?.id ?? null, estimatedUsd };
       }
       const result = await enqueue(plan.job, Boolean(input.force));
       return { jobId: result.job.id, status: result.job.status, deduplicated: result.deduplicated };

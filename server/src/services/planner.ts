@@ -30,9 +30,12 @@ export interface PlanRequest {
   createdByUserId?: number | null;
   /** Manual runs and regenerations ignore onlyIfEmpty. */
   ignoreOnlyIfEmpty?: boolean;
+  /** The entry, already loaded by `loadEntries` (bulk runs read a page at once instead of one entry per plan). */
+  entry?: Record<string, unknown>;
 }
 
-export type Plan = { kind: 'job'; job: NewJob } | { kind: 'skip'; reason: string };
+/** `code` lets bulk runs count skips by cause; `has_file` is the onlyIfEmpty skip. */
+export type Plan = { kind: 'job'; job: NewJob } | { kind: 'skip'; reason: string; code?: 'has_file' };
 
 
 function hasFile(value: unknown): boolean {
@@ -44,7 +47,26 @@ function firstFileId(value: unknown): number | null {
   return file && typeof file === 'object' ? ((file as { id: number }).id ?? null) : null;
 }
 
+/** Every field a rule's templates and media keys read (what to populate when loading its entries). */
+function fieldsOf(rule: RuleConfig, promptOverride?: string): string[] {
+  const templates = [rule.prompt, promptOverride, rule.altText, rule.caption].filter((value): value is string => Boolean(value));
+  return [...new Set([...templates.flatMap(templateFields), rule.target, ...(rule.source ? [rule.source] : []), ...(rule.mask ? [rule.mask] : [])])];
+}
+
 export const createPlanner = ({ strapi }: { strapi: Core.Strapi }) => ({
+  /** Draft entries of `documentIds` in one locale, loaded in one query with what `rule` reads; keyed by documentId. */
+  async loadEntries(rule: RuleConfig, documentIds: string[], locale: string | null): Promise<Map<string, Record<string, unknown>>> {
+    const localized = isLocalized(strapi, rule.contentType);
+    const entries = (await strapi.documents(rule.contentType as UID.ContentType).findMany({
+      filters: { documentId: { $in: documentIds } },
+      ...(localized && locale ? { locale } : {}),
+      status: 'draft',
+      populate: readablePopulate(strapi, rule.contentType, fieldsOf(rule), templateAccessOf(getService(strapi, 'config').get())),
+      limit: documentIds.length,
+    } as never)) as Array<Record<string, unknown>>;
+    return new Map(entries.map((entry) => [entry.documentId as string, entry]));
+  },
+
   async plan(request: PlanRequest): Promise<Plan> {
     const { rule } = request;
     const config = getService(strapi, 'config').get();
@@ -56,19 +78,20 @@ export const createPlanner = ({ strapi }: { strapi: Core.Strapi }) => ({
       const problems = templateProblems(strapi, rule.contentType, request.promptOverride, access, 'body.prompt');
       if (problems.length) throw new PlanError(problems.join('; '));
     }
-    const templates = [rule.prompt, request.promptOverride, rule.altText, rule.caption].filter((value): value is string => Boolean(value));
-    const fields = [...new Set([...templates.flatMap(templateFields), rule.target, ...(rule.source ? [rule.source] : []), ...(rule.mask ? [rule.mask] : [])])];
+    const fields = fieldsOf(rule, request.promptOverride);
     const localized = isLocalized(strapi, rule.contentType);
-    const entry = (await strapi.documents(rule.contentType as UID.ContentType).findOne({
-      documentId: request.documentId,
-      ...(localized && request.locale ? { locale: request.locale } : {}),
-      status: request.status ?? 'draft',
-      populate: readablePopulate(strapi, rule.contentType, fields, access),
-    } as never)) as Record<string, unknown> | null;
+    const entry =
+      request.entry ??
+      ((await strapi.documents(rule.contentType as UID.ContentType).findOne({
+        documentId: request.documentId,
+        ...(localized && request.locale ? { locale: request.locale } : {}),
+        status: request.status ?? 'draft',
+        populate: readablePopulate(strapi, rule.contentType, fields, access),
+      } as never)) as Record<string, unknown> | null);
     if (!entry) throw new PlanError(`No ${request.status ?? 'draft'} entry ${request.documentId} of ${rule.contentType}${request.locale ? ` in locale ${request.locale}` : ''}.`, 'not_found');
 
     if (rule.onlyIfEmpty && !request.ignoreOnlyIfEmpty && hasFile(entry[rule.target])) {
-      return { kind: 'skip', reason: `"${rule.target}" already has a file` };
+      return { kind: 'skip', reason: `"${rule.target}" already has a file`, code: 'has_file' };
     }
 
     const locale = localized ? ((entry.locale as string | undefined) ?? request.locale) : null;

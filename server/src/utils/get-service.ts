@@ -1,5 +1,6 @@
 /** Typed access to this plugin's services. */
 import type { Core } from '@strapi/strapi';
+import type { BackfillService } from '../services/backfills';
 import type { ConfigService } from '../services/config';
 import type { JobService } from '../services/jobs';
 import type { Pipeline } from '../services/pipeline';
@@ -16,6 +17,7 @@ import type { PublishSweep } from '../triggers/publish-sweep';
 export const PLUGIN_ID = 'ai-assets';
 
 interface Services {
+  backfills: BackfillService;
   config: ConfigService;
   jobStore: JobStore;
   jobs: JobService;

@@ -58,6 +58,15 @@ export const schemas = {
   runRule: z
     .object({ documentId, locale: locale.nullable().optional(), dryRun: z.boolean().default(false), force: z.boolean().default(false) })
     .strict(),
+  createBackfill: z
+    .object({
+      ruleId: z.string().min(1).max(100),
+      filters: z.record(z.string(), z.unknown()).optional(),
+      locale: locale.nullable().optional(),
+      onlyIfEmpty: z.boolean().optional(),
+      dryRun: z.boolean().default(false),
+    })
+    .strict(),
   rulesQuery: z.object({ contentType: z.string().max(200).optional() }).strict(),
 };
 

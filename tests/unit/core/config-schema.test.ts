@@ -29,7 +29,23 @@ describe('config/schema', () => {
         maxTemplateValueLength: 2000,
         templateContentTypes: [],
         media: { maxInputPixels: 16_000_000, maxInputBytes: 32 * 1024 * 1024, decodeTimeoutSeconds: 60 },
+        budgets: [],
+        backfill: { pageSize: 200, maxQueuedPerBackfill: 200, tickMs: 1000, stepLeaseMs: 30_000 },
       });
+    });
+
+    it.each([
+      [{ budgets: [{ provider: 'openai' }] }, 'budgets[0]: needs dailyUsd or monthlyUsd'],
+      [{ budgets: [{ provider: 'openai', monthlyUsd: 0 }] }, 'budgets[0].monthlyUsd:'],
+      [{ budgets: [{ rule: 'nope', dailyUsd: 5 }] }, 'budgets[0].rule: "nope" is not a configured rule'],
+      [{ budgets: [{ provider: 'openai', weeklyUsd: 5 }] }, 'budgets[0].weeklyUsd: unknown key'],
+    ])('refuses a bad budget naming its key (%j)', (input, message) => {
+      expect(() => parsePluginConfig(input)).toThrow(message);
+    });
+
+    it('accepts budgets per provider, per rule and both', () => {
+      const budgets = [{ provider: 'openai', monthlyUsd: 50 }, { rule: 'article-cover', dailyUsd: 5 }, { provider: 'openai', rule: 'article-cover', dailyUsd: 1, monthlyUsd: 20 }];
+      expect(parsePluginConfig({ rules: [rule], budgets }).budgets).toEqual(budgets);
     });
 
     it('applies rule defaults: no events, onlyIfEmpty, generate, webp output, no review, AI Assets folder', () => {

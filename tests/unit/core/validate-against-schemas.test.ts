@@ -43,6 +43,14 @@ function problemsOf(input: PluginConfigInput): string[] {
 
 describe('config/validate-against-schemas', () => {
   describe('validateAgainstSchemas', () => {
+    it('refuses a budget for a provider that is not configured, naming the key', () => {
+      expect(problemsOf({ rules: [rule], budgets: [{ provider: 'openai', monthlyUsd: 50 }] })).toContain('ai-assets: budgets[0].provider: "openai" is not a configured provider');
+    });
+
+    it('accepts a budget for the built-in local provider', () => {
+      expect(() => validate({ rules: [rule], budgets: [{ provider: 'local', dailyUsd: 1 }] })).not.toThrow();
+    });
+
     it.each([
       ['a plain field', rule],
       ['an edit rule with a media source', { ...rule, operation: 'edit' as const, source: 'gallery' }],

@@ -175,6 +175,28 @@ describe('queue/worker', () => {
     });
   });
 
+  describe('gates', () => {
+    it('puts a job a gate holds back to queued with the attempt given back, the reason and the retry time, and runs the others', async () => {
+      const store = new FakeJobStore([makeJob(1, { provider: 'openai' }), makeJob(2, { provider: 'local' })]);
+      const retryAt = new Date(Date.now() + 3_600_000);
+      const execute = jest.fn(async (job: Job, leaseToken: string) => {
+        await store.updateHeld(job.id, leaseToken, { status: 'succeeded', leaseOwner: null });
+      });
+      worker = createWorker({
+        store: store.asStore(),
+        config: baseConfig,
+        execute,
+        log: log(),
+        gates: [async (job) => (job.provider === 'openai' ? { reason: 'monthly budget of $50 for openai reached; resumes on Dec 1', retryAt } : null)],
+      });
+      worker.start();
+      await waitFor(() => store.jobs.get(2)?.status === 'succeeded' && store.jobs.get(1)?.waitReason !== undefined && store.jobs.get(1)?.status === 'queued' && store.jobs.get(1)?.leaseOwner === null, { what: 'job 2 done, job 1 held' });
+      expect(store.jobs.get(1)).toMatchObject({ status: 'queued', attempts: 0, waitReason: 'monthly budget of $50 for openai reached; resumes on Dec 1', runAt: retryAt });
+      expect(execute).toHaveBeenCalledTimes(1);
+      expect(execute.mock.calls[0][0].id).toBe(2);
+    });
+  });
+
   describe('stop', () => {
     it('aborts in-flight executes and releases their jobs to queued with the attempt given back', async () => {
       const store = new FakeJobStore([makeJob(1), makeJob(2), makeJob(3)]);

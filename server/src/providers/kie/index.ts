@@ -168,6 +168,7 @@ function createKieProvider(name: string, config: KieOptions, log: ProviderFactor
       wakeByTask.get(verdict.taskId)?.();
       return { ok: true };
     },
+    estimateCostUsd: ({ params }) => config.prices[(params.resolution as '1K' | '2K' | '4K' | undefined) ?? '1K'],
     describe() {
       if (!config.apiKey) return { configured: false, problem: 'API key missing' };
       return canEdit ? { configured: true } : { configured: true, problem: 'Edits are off: kie.ai needs public image URLs (option publicUrlFor).' };

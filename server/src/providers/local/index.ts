@@ -125,6 +125,7 @@ export const localProviderType: ProviderType = {
       paramsSchema: localParamsSchema as unknown as z.ZodType<Record<string, unknown>>,
       generate,
       edit,
+      estimateCostUsd: () => 0,
       describe: () => ({ configured: true }),
     };
   },

@@ -13,7 +13,7 @@ import { parseParamsOrThrow } from '../common/params';
 import { mapOpenAIError } from './errors';
 import { prepareMask, prepareSourceImage } from './images';
 import { createOpenAIParamsSchema, FIXED_SIZES, hasFlexibleSizes, type OpenAIParams } from './params';
-import { computeCostUsd, type ImageUsage, type PriceTable } from './pricing';
+import { computeCostUsd, estimateCostUsd, type ImageUsage, type PriceTable } from './pricing';
 
 const MAX_EDIT_IMAGES = 16;
 
@@ -166,6 +166,7 @@ export function createOpenAICompatibleProvider(target: OpenAICompatibleTarget): 
     paramsSchema: paramsSchema as unknown as z.ZodType<Record<string, unknown>>,
     generate,
     edit,
+    estimateCostUsd: ({ params }) => estimateCostUsd(target.prices, typeof params.model === 'string' ? params.model : target.model, params),
     describe: () => (target.apiKey ? { configured: true } : { configured: false, problem: 'API key missing' }),
   };
 }

@@ -87,3 +87,14 @@ export function computeCostUsd(table: PriceTable, input: CostInput): number | un
     textOut * (tokens.textOutput ?? tokens.textInput ?? 0);
   return roundUsd(total / 1_000_000);
 }
+
+/**
+ * Expected cost of one call before it is made (backfill estimates, budgets). `auto` size is priced as
+ * 1024x1024 and `auto` quality as high, so an estimate errs on the side of spending less than allowed.
+ */
+export function estimateCostUsd(table: PriceTable, model: string, params: Record<string, unknown>): number | undefined {
+  const size = typeof params.size === 'string' && params.size !== 'auto' ? params.size : '1024x1024';
+  const quality = typeof params.quality === 'string' && params.quality !== 'auto' ? params.quality : 'high';
+  const images = typeof params.n === 'number' ? params.n : 1;
+  return computeCostUsd(table, { model, size, quality, images });
+}
