@@ -3,7 +3,7 @@
  * database per work dir, see TEST_DATABASE) and a temp uploads folder,
  * with the plugin config given by the test. The plugin must be built first (`npm test` does it).
  */
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Core } from '@strapi/strapi';
@@ -139,12 +139,26 @@ export async function preparePlayground(options: BootOptions & { serveAdminPanel
   return { app, workDir, dbFile, publicDir, restoreEnv };
 }
 
+/**
+ * Strapi loads plugins and the app's APIs in parallel: when a plugin's config validator throws, the API
+ * loaders are still importing files. Wait (bounded) until every API of the app is registered, so no import
+ * runs after the test that expected the failure has ended.
+ */
+async function settleLoaders(app: Core.Strapi): Promise<void> {
+  const apiDir = path.join(PLAYGROUND_DIST, 'src', 'api');
+  const expected = existsSync(apiDir) ? readdirSync(apiDir).length : 0;
+  const deadline = Date.now() + 15_000;
+  const registered = () => Object.keys((app.get('apis') as { getAll(): Record<string, unknown> }).getAll()).length;
+  while (Date.now() < deadline && registered() < expected) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
 /** Runs `start` on a prepared app; a failure destroys it (no open database or timers for the next test). */
 export async function startPrepared(prepared: PreparedApp, start: (app: Core.Strapi) => Promise<void>): Promise<TestApp> {
   const { app, workDir, dbFile, publicDir, restoreEnv } = prepared;
   try {
     await start(app);
   } catch (error) {
+    await settleLoaders(app);
     await app.destroy().catch(() => undefined);
     restoreEnv();
     throw error;
