@@ -1,0 +1,38 @@
+import { useFetchClient } from '@strapi/strapi/admin';
+import { useMutation, useQueryClient } from 'react-query';
+
+import type { BackfillView } from '../types';
+import { queryKeys } from './queryKeys';
+import { useInvalidateJobs } from './useInvalidateJobs';
+
+type Transition = 'start' | 'pause' | 'resume' | 'cancel';
+
+/** POST /ai-assets/backfills/:id/<transition>; the answer is the backfill's new state, shown at once. */
+const useBackfillTransition = (transition: Transition) => {
+  const { post } = useFetchClient();
+  const queryClient = useQueryClient();
+  const invalidateJobs = useInvalidateJobs();
+  return useMutation(
+    async (id: number) => {
+      const { data } = await post<{ data: BackfillView }>(`/ai-assets/backfills/${id}/${transition}`);
+      return data.data;
+    },
+    {
+      onSuccess: (backfill) => {
+        queryClient.setQueryData(queryKeys.backfill(backfill.id), backfill);
+        void queryClient.invalidateQueries(queryKeys.backfills());
+        // Its jobs were queued, held, released or canceled.
+        void invalidateJobs();
+      },
+    }
+  );
+};
+
+/** POST .../start: `ready` -> `running` (the confirmation: from here jobs are queued and paid). */
+export const useStartBackfill = () => useBackfillTransition('start');
+/** POST .../pause: holds its queued jobs. */
+export const usePauseBackfill = () => useBackfillTransition('pause');
+/** POST .../resume: releases them. */
+export const useResumeBackfill = () => useBackfillTransition('resume');
+/** POST .../cancel: cancels its queued jobs; running ones finish. */
+export const useCancelBackfill = () => useBackfillTransition('cancel');
