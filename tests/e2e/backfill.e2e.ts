@@ -67,7 +67,7 @@ describe('backfill from the admin', () => {
     // The page polls on its own: no reload until the bar is full.
     await page.locator('[data-testid="backfill-percent"][data-value="100"]').waitFor({ timeout: 60_000 });
     await page.locator(`[data-testid="backfill-status-${backfillId}"][data-status="done"]`).waitFor();
-    await expect(page.getByRole('progressbar').first().getAttribute('aria-valuenow')).resolves.toBe('100');
+    await page.locator('[data-testid="backfill-progress-bar"][data-value="100"] [role="progressbar"]').waitFor();
     await expect(page.getByTestId('backfill-count-succeeded').getAttribute('data-value')).resolves.toBe('5');
     await expect(page.getByTestId('backfill-count-failed').getAttribute('data-value')).resolves.toBe('0');
     await expect(page.getByTestId('backfill-progress-text').textContent()).resolves.toContain('5 of 5 jobs done');

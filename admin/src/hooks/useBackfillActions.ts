@@ -1,16 +1,16 @@
 import { useFetchClient } from '@strapi/strapi/admin';
-import { useMutation, useQueryClient } from 'react-query';
+import { useMutation } from 'react-query';
 
 import type { BackfillView } from '../types';
-import { queryKeys } from './queryKeys';
 import { useInvalidateJobs } from './useInvalidateJobs';
+import { useUpdateBackfillCaches } from './useUpdateBackfillCaches';
 
 type Transition = 'start' | 'pause' | 'resume' | 'cancel';
 
 /** POST /ai-assets/backfills/:id/<transition>; the answer is the backfill's new state, shown at once. */
 const useBackfillTransition = (transition: Transition) => {
   const { post } = useFetchClient();
-  const queryClient = useQueryClient();
+  const updateCaches = useUpdateBackfillCaches();
   const invalidateJobs = useInvalidateJobs();
   return useMutation(
     async (id: number) => {
@@ -19,8 +19,7 @@ const useBackfillTransition = (transition: Transition) => {
     },
     {
       onSuccess: (backfill) => {
-        queryClient.setQueryData(queryKeys.backfill(backfill.id), backfill);
-        void queryClient.invalidateQueries(queryKeys.backfills());
+        updateCaches(backfill);
         // Its jobs were queued, held, released or canceled.
         void invalidateJobs();
       },

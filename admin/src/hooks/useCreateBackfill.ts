@@ -1,8 +1,8 @@
 import { useFetchClient } from '@strapi/strapi/admin';
-import { useMutation, useQueryClient } from 'react-query';
+import { useMutation } from 'react-query';
 
 import type { BackfillView } from '../types';
-import { queryKeys } from './queryKeys';
+import { useUpdateBackfillCaches } from './useUpdateBackfillCaches';
 
 export interface CreateBackfillVariables {
   ruleId: string;
@@ -15,17 +15,12 @@ export interface CreateBackfillVariables {
 /** POST /ai-assets/backfills: an estimate (`dryRun`) or a backfill that starts once estimated. */
 export const useCreateBackfill = () => {
   const { post } = useFetchClient();
-  const queryClient = useQueryClient();
+  const updateCaches = useUpdateBackfillCaches();
   return useMutation(
     async (body: CreateBackfillVariables) => {
       const { data } = await post<{ data: BackfillView }>('/ai-assets/backfills', body);
       return data.data;
     },
-    {
-      onSuccess: (backfill) => {
-        queryClient.setQueryData(queryKeys.backfill(backfill.id), backfill);
-        void queryClient.invalidateQueries(queryKeys.backfills());
-      },
-    }
+    { onSuccess: updateCaches }
   );
 };

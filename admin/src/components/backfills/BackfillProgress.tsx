@@ -68,13 +68,8 @@ export const BackfillProgress = ({ backfill }: { backfill: BackfillView }) => {
     <Flex direction="column" alignItems="stretch" gap={4}>
       <Section title={t('backfills.progress', 'Progress')} testId="backfill-progress">
         <Flex gap={4} alignItems="center">
-          <Box grow={1}>
-            <ProgressBar
-              value={progress.percent}
-              size="M"
-              data-testid="backfill-progress-bar"
-              aria-label={t('backfills.progress', 'Progress')}
-            />
+          <Box grow={1} data-testid="backfill-progress-bar" data-value={progress.percent}>
+            <ProgressBar value={progress.percent} size="M" aria-label={t('backfills.progress', 'Progress')} />
           </Box>
           <Typography fontWeight="bold" data-testid="backfill-percent" data-value={progress.percent}>
             {intl.formatNumber(progress.percent / 100, { style: 'percent' })}
