@@ -8,16 +8,10 @@ import sharp from 'sharp';
 import type { OutputSpec } from '../config/schema';
 import { NonRetryableError } from '../providers/errors';
 import { decodeStep, type ImageInfo, openImage, readImageInfo } from './decode';
-import { EXTENSION_BY_FORMAT, MIME_BY_FORMAT } from './process';
+import { EXTENSION_BY_FORMAT, MIME_BY_FORMAT, type ProcessedImage } from './process';
 
-export interface EncodedImage {
-  data: Buffer;
-  mime: string;
-  extension: string;
-  width: number;
-  height: number;
-  size: number;
-}
+/** One encoded file: the same shape processImage returns. */
+export type EncodedImage = ProcessedImage;
 
 /** One size the Media Library wants next to an original (Strapi's `formats.<key>`), resized with fit "inside". */
 export interface FormatSize {

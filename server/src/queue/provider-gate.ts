@@ -4,6 +4,7 @@
  * back, runs again when the limit frees, and shows why it waits in `errorMessage`.
  */
 import { ProviderWaitError } from '../providers/limits';
+import { holdBack } from './gates';
 import type { WorkerStore } from './worker';
 import type { Job } from './types';
 
@@ -14,14 +15,6 @@ export function providerWaitOf(error: unknown): ProviderWaitError | null {
 
 /** Puts the held job back until the wait ends; false when the lease was lost meanwhile. */
 export async function releaseForWait(store: Pick<WorkerStore, 'updateHeld'>, job: Job, leaseToken: string, wait: ProviderWaitError): Promise<boolean> {
-  return store.updateHeld(job.id, leaseToken, {
-    status: 'queued',
-    attempts: Math.max(0, job.attempts - 1),
-    runAt: wait.until,
-    leaseOwner: null,
-    leaseExpiresAt: null,
-    errorCode: wait.code,
-    errorMessage: wait.message,
-    errorRetryable: true,
-  });
+  // errorCode/errorMessage too: they are what the job list shows for a job that has not run yet.
+  return holdBack(store, job, leaseToken, { reason: wait.message, retryAt: wait.until }, { errorCode: wait.code, errorMessage: wait.message, errorRetryable: true });
 }
