@@ -56,7 +56,10 @@ cat >"$APP/package.json" <<JSON
     "react-router-dom": "^6.30.3",
     "styled-components": "^6.1.13"
   },
-  "allowScripts": { "better-sqlite3": true, "esbuild": true, "@swc/core": true, "core-js-pure": true },
+  "allowScripts": {
+    "better-sqlite3": true, "esbuild": true, "@swc/core": true, "core-js-pure": true,
+    "strapi-plugin-ai-assets": false
+  },
   "engines": { "node": ">=20.0.0" },
   "strapi": { "uuid": "ai-assets-install-test", "telemetryDisabled": true }
 }
@@ -144,6 +147,10 @@ echo "module.exports = { register() {}, bootstrap() {} };" >"$APP/src/index.js"
 # 3. Install the tarball and its dependencies from the registry (README: `npm install ./strapi-plugin-ai-assets-x.y.z.tgz`).
 step "npm install ./$(basename "$TARBALL") (and Strapi from the registry)"
 (cd "$APP" && npm install --no-audit --no-fund "./$(basename "$TARBALL")") >"$WORK/install.log" 2>&1 || { tail -n 40 "$WORK/install.log"; exit 1; }
+# Every dependency install script the app needs is approved by the allowScripts the README tells users to write.
+unreviewed=$(grep -E '^npm warn install-scripts   [^ ]+@' "$WORK/install.log" | grep -v ' strapi-plugin-ai-assets@' || true)
+[ -z "$unreviewed" ] || { echo "install scripts not covered by the README's allowScripts:"; echo "$unreviewed"; exit 1; }
+grep -E '^npm warn install-scripts' "$WORK/install.log" || true
 (cd "$APP" && node -e "require('better-sqlite3')(':memory:').prepare('select 1').get()") || { echo "better-sqlite3 was not built"; exit 1; }
 grep -q '"strapi-plugin-ai-assets": "file:strapi-plugin-ai-assets-' "$APP/package.json" || { echo "package.json lacks the plugin"; exit 1; }
 
