@@ -6,6 +6,7 @@ const action = (name: string) => ({ action: `plugin::${pluginId}.${name}`, subje
 export const PERMISSIONS = {
   read: [action('read')],
   settings: [action('settings')],
-  /** useRBAC names these canReview / canGenerate (last segment of the action). */
-  actions: [action('review'), action('generate')],
+  /** useRBAC names these canReview / canGenerate / canBackfill (last segment of the action). */
+  actions: [action('review'), action('generate'), action('backfill')],
+  backfill: [action('backfill')],
 };

@@ -3,6 +3,9 @@
 import type { JobStatus } from '../../server/src/queue/statuses';
 import type { JobView as ServerJobView } from '../../server/src/services/job-view';
 
+export type { BackfillView, BudgetUsage } from '../../server/src/backfill/view';
+export type { BackfillStatus } from '../../server/src/backfill/types';
+
 // The status lists are the server's own (a dependency-free module, bundled into the admin as is).
 export { IN_FLIGHT_STATUSES, JOB_STATUSES, type JobStatus } from '../../server/src/queue/statuses';
 
@@ -121,4 +124,15 @@ export interface ProviderTestResult {
   model?: string;
   image?: string;
   error?: { code: string; message: string };
+}
+
+/** One row of GET /ai-assets/budgets: a cap and what its window has spent so far. */
+export interface BudgetRow {
+  label: string;
+  provider: string | null;
+  rule: string | null;
+  window: 'daily' | 'monthly';
+  capUsd: number;
+  spentUsd: number;
+  resetsAt: string;
 }

@@ -28,6 +28,7 @@ describe('an editor with only plugin::ai-assets.read', () => {
     await session.browser.open('/admin/plugins/ai-assets');
     await page.locator(`[data-testid="status-badge-${jobId}"][data-status="awaiting_review"]`).waitFor();
     await expect(page.locator('[data-testid^="select-job-"], [data-testid="select-all"], [data-testid="bulk-actions"]').count()).resolves.toBe(0);
+    await expect(page.getByTestId('open-backfills').count()).resolves.toBe(0);
     await session.browser.screenshot('reader-01-queue');
 
     await page.getByTestId(`job-row-${jobId}`).click();
@@ -44,6 +45,13 @@ describe('an editor with only plugin::ai-assets.read', () => {
     await page.getByText("You don't have the permissions to access that content").waitFor();
     await expect(page.getByTestId('ai-assets-settings').count()).resolves.toBe(0);
     await session.browser.screenshot('reader-03-settings-forbidden');
+  });
+
+  it('is shown the no-permission page for backfills (they need plugin::ai-assets.backfill)', async () => {
+    const page = session.browser.page;
+    await session.browser.open('/admin/plugins/ai-assets/backfills');
+    await page.getByText("You don't have the permissions to access that content").waitFor();
+    await expect(page.getByTestId('backfill-form').count()).resolves.toBe(0);
   });
 
   it('gets 403 from POST /ai-assets/jobs/:id/approve with its own token, and the job stays held', async () => {

@@ -11,6 +11,9 @@ export const queryKeys = {
   contentTypes: () => [pluginId, 'content-types'] as const,
   settings: () => [pluginId, 'settings'] as const,
   stats: () => [pluginId, 'stats'] as const,
+  backfills: () => [pluginId, 'backfills'] as const,
+  backfill: (id: number) => [pluginId, 'backfills', 'detail', id] as const,
+  budgets: () => [pluginId, 'budgets'] as const,
 };
 
 /** Polling interval while a job that can still change on its own is on screen. */

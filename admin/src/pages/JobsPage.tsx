@@ -1,7 +1,9 @@
-import { Box, Flex, Typography } from '@strapi/design-system';
+import { Box, Flex, LinkButton, Typography } from '@strapi/design-system';
+import { ArrowsCounterClockwise } from '@strapi/icons';
 import { Layouts, Page, Pagination, useQueryParams, useRBAC } from '@strapi/strapi/admin';
 import * as React from 'react';
 import { useIntl } from 'react-intl';
+import { NavLink } from 'react-router-dom';
 
 import { InlineEmpty, InlineError, InlineLoading } from '../components/common/States';
 import { BulkActions } from '../components/jobs/BulkActions';
@@ -13,6 +15,7 @@ import { useRules } from '../hooks/useRules';
 import { useStats } from '../hooks/useStats';
 import { PERMISSIONS } from '../permissions';
 import { IN_FLIGHT_STATUSES, type JobFilters } from '../types';
+import { backfillsPath } from '../utils/entryLink';
 import { getTranslation } from '../utils/getTranslation';
 
 type JobsQuery = Partial<JobsFilterValues> & { page?: string; pageSize?: string; _q?: string };
@@ -72,6 +75,13 @@ export const JobsPage = () => {
         primaryAction={
           allowedActions.canReview ? (
             <BulkActions selectedIds={selectedIds} onDone={() => setSelectedIds([])} />
+          ) : undefined
+        }
+        secondaryAction={
+          allowedActions.canBackfill ? (
+            <LinkButton tag={NavLink} to={backfillsPath} variant="tertiary" size="S" startIcon={<ArrowsCounterClockwise />} data-testid="open-backfills">
+              {t('backfills.open', 'Backfill')}
+            </LinkButton>
           ) : undefined
         }
       />

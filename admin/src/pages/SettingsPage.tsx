@@ -2,6 +2,7 @@ import { Flex } from '@strapi/design-system';
 import { Layouts, Page } from '@strapi/strapi/admin';
 import { useIntl } from 'react-intl';
 
+import { BudgetsSection } from '../components/settings/BudgetsSection';
 import { ProvidersSection } from '../components/settings/ProvidersSection';
 import { QueueHealth } from '../components/settings/QueueHealth';
 import { RulesSection } from '../components/settings/RulesSection';
@@ -30,6 +31,7 @@ const SettingsContent = () => {
         <Flex direction="column" alignItems="stretch" gap={4} data-testid="ai-assets-settings">
           <ProvidersSection providers={settings.data.providers} />
           <QueueHealth queueConfig={settings.data.queue ?? {}} />
+          <BudgetsSection />
           <RulesSection rules={settings.data.rules} />
         </Flex>
       </Layouts.Content>

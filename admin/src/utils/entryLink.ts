@@ -5,3 +5,6 @@ export const entryPath = (contentType: string, documentId: string, locale: strin
 };
 
 export const jobPath = (jobId: number) => `/plugins/ai-assets/jobs/${jobId}`;
+
+export const backfillsPath = '/plugins/ai-assets/backfills';
+export const backfillPath = (backfillId: number) => `${backfillsPath}/${backfillId}`;
