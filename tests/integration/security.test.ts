@@ -105,7 +105,10 @@ describe('security hardening', () => {
 
   describe('control characters in entries', () => {
     it('strips NUL, C0/C1 controls and bidi overrides from the rendered prompt, alt text and caption', async () => {
-      const job = await succeededLocalJob('Evil\u0000 \u202Egnp.exe\u202C Title\u0007', 'Sum\u2066mary\u2069\u0085 text');
+      // PostgreSQL text columns refuse NUL bytes outright (Strapi answers 500 before the plugin sees anything),
+      // so the NUL case runs on the databases that store it.
+      const nul = process.env.TEST_DATABASE === 'postgres' ? '' : '\u0000';
+      const job = await succeededLocalJob(`Evil${nul} \u202Egnp.exe\u202C Title\u0007`, 'Sum\u2066mary\u2069\u0085 text');
       for (const text of [job.prompt, job.altText, job.caption]) expect(text).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/);
       expect(job.prompt).toBe('Cover for Evil gnp.exe Title');
       expect(job.caption).toBe('Summary text');
