@@ -1,5 +1,5 @@
 /**
- * Safe downloads of provider result URLs and media files (SSRF rules from ../shared/specs/image-apis.md):
+ * Safe downloads of provider result URLs and media files against SSRF:
  * https only, host allowlist, every resolved address checked (private, link-local, loopback, unique-local and
  * unspecified refused), redirects followed by hand and re-checked, size and time caps.
  *

@@ -1,6 +1,7 @@
 /**
- * One typed error hierarchy for every way a provider call can fail (see ../shared/specs/image-apis.md,
- * "Errors"). Messages are written for editors and must never contain a secret.
+ * One typed error hierarchy for every way a provider call can fail (auth, permission, model, invalid request,
+ * moderation, rate limit, quota, server, timeout, connection, malformed answer, abort). Messages are written for
+ * editors and must never contain a secret.
  *
  * Whether an error is retried is decided in exactly one place: `isRetryable()` below.
  */
