@@ -7,7 +7,8 @@
 import { redactDeep, type Secrets } from '../utils/redact';
 import { ProviderError } from './errors';
 import { redactError, redactResult } from './redaction';
-import type { EditRequest, GenerateRequest, ImageProvider, ProviderCallOptions, ProviderResult } from './types';
+import { wrapCalls } from './wrap-calls';
+import type { GenerateRequest, ImageProvider, ProviderCallOptions, ProviderResult } from './types';
 
 export interface AnswerGuardOptions {
   secrets: Secrets;
@@ -40,19 +41,10 @@ export function guardAnswers(provider: ImageProvider, options: AnswerGuardOption
       throw capRetryHints(redactError(error, secrets), maxRetryAfterMs);
     }
   }
-  return {
-    name: provider.name,
-    type: provider.type,
-    capabilities: provider.capabilities,
-    model: provider.model,
-    paramsSchema: provider.paramsSchema,
+  return wrapCalls(provider, run, {
     describe: () => redactDeep(provider.describe(), secrets),
     ...(provider.handleCallback
       ? { handleCallback: (input: Parameters<NonNullable<ImageProvider['handleCallback']>>[0]) => redactDeep(provider.handleCallback!(input), secrets) }
       : {}),
-    // A price-table lookup: no answer to guard.
-    ...(provider.estimateCostUsd ? { estimateCostUsd: provider.estimateCostUsd.bind(provider) } : {}),
-    generate: (request: GenerateRequest, callOptions: ProviderCallOptions) => run(provider.generate.bind(provider), request, callOptions),
-    edit: (request: EditRequest, callOptions: ProviderCallOptions) => run(provider.edit.bind(provider), request, callOptions),
-  };
+  });
 }

@@ -14,7 +14,8 @@ import { AiAssetsError } from '../errors/domain';
 import { abortableSleep, throwIfAborted } from '../utils/abort';
 import { OverloadedError, RateLimitedError } from './errors';
 import { emptyLimitState, finish, pauseUntil, renew, reserve, type LimitState, type WaitKind, type WindowOptions } from './limit-window';
-import type { EditRequest, GenerateRequest, ImageProvider, ProviderCallOptions, ProviderResult } from './types';
+import type { GenerateRequest, ImageProvider, ProviderCallOptions, ProviderResult } from './types';
+import { wrapCalls } from './wrap-calls';
 
 export const limitsSchema = z
   .object({
@@ -210,17 +211,6 @@ export function withLimits(provider: ImageProvider, limiter: ProviderLimiter): I
     await quietly({ result });
     return result;
   }
-  return {
-    name: provider.name,
-    type: provider.type,
-    capabilities: provider.capabilities,
-    model: provider.model,
-    paramsSchema: provider.paramsSchema,
-    describe: () => provider.describe(),
-    // Callbacks report on calls already made: never rate limited.
-    ...(provider.handleCallback ? { handleCallback: provider.handleCallback.bind(provider) } : {}),
-    ...(provider.estimateCostUsd ? { estimateCostUsd: provider.estimateCostUsd.bind(provider) } : {}),
-    generate: (request: GenerateRequest, options: ProviderCallOptions) => run(provider.generate.bind(provider), request, options),
-    edit: (request: EditRequest, options: ProviderCallOptions) => run(provider.edit.bind(provider), request, options),
-  };
+  // Callbacks report on calls already made: never rate limited (wrapCalls forwards them as they are).
+  return wrapCalls(provider, run);
 }
