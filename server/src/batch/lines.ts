@@ -54,4 +54,7 @@ export function waitingInBatch(remoteId: string, submittedAt: Date): string {
   return `In OpenAI batch ${remoteId}, submitted at ${submittedAt.toISOString()}.`;
 }
 
+/** Error-file codes of lines the provider never ran (the batch ended first): not the request's fault. */
+export const isUnexecuted = (code: string): boolean => code === 'batch_expired' || code === 'batch_cancelled';
+
 export const WAITING_FOR_GROUP = 'Waiting to be sent in an OpenAI batch.';

@@ -11,7 +11,7 @@ import type { ProviderBatchApi, RemoteBatch } from '../providers/batch-types';
 import type { ImageProvider } from '../providers/types';
 import type { JobStore } from '../queue/job-store';
 import type { Job } from '../queue/types';
-import { canCancel, customIdOf, endedWithoutAnswer, isTerminal, jobIdOf, unfinishedFate, waitingInBatch } from './lines';
+import { canCancel, customIdOf, endedWithoutAnswer, isTerminal, isUnexecuted, jobIdOf, unfinishedFate, waitingInBatch } from './lines';
 import type { BatchStore, PendingGroup } from './store';
 import type { BatchRecord } from './types';
 
@@ -145,7 +145,8 @@ export function createBatchRunner(deps: BatchRunnerDeps) {
       if (!job) continue; // not ours, canceled by an editor, or mapped by an earlier reading of this file
       const outcome = await api.parseLine(line, request(job));
       if (!outcome.ok) {
-        await failJob(batch, job, outcome.code, outcome.message);
+        if (isUnexecuted(outcome.code)) await settleUnanswered(batch, job, { code: outcome.code, message: outcome.message });
+        else await failJob(batch, job, outcome.code, outcome.message);
         continue;
       }
       const image = outcome.result.images[0];
