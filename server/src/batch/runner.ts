@@ -169,7 +169,7 @@ export function createBatchRunner(deps: BatchRunnerDeps) {
     for (let left = await store.heldJobs(batch.id, limit); left.length > 0; left = await store.heldJobs(batch.id, limit)) {
       for (const job of left) await settleUnanswered(batch, job, reason);
     }
-    await store.updateLeased(batch.id, owner, { state: 'ended', endedAt: new Date(), errorMessage: remote.problem, leaseOwner: null, leaseExpiresAt: null });
+    await store.updateLeased(batch.id, owner, { state: 'ended', remoteStatus: remote.status, endedAt: new Date(), errorMessage: remote.problem, leaseOwner: null, leaseExpiresAt: null });
     log.info(`ai-assets: batch ${remote.id} ended ${remote.status} (${remote.requestCounts?.completed ?? 0} completed, ${remote.requestCounts?.failed ?? 0} failed)`);
   }
 
@@ -186,6 +186,12 @@ export function createBatchRunner(deps: BatchRunnerDeps) {
       if (isTerminal(remote.status)) return await finish(batch, api, remote);
       await store.updateLeased(batch.id, owner, { nextPollAt: new Date(Date.now() + config.pollIntervalMs), leaseOwner: null, leaseExpiresAt: null });
     } catch (error) {
+      if (!isRetryable(error) && api) {
+        // The provider refuses to tell (batch unknown, key revoked): end it so its jobs are not held forever.
+        const problem = `polling it failed: ${(error as Error).message}`;
+        log.warn(`ai-assets: batch ${batch.remoteId}: ${problem}`);
+        return await finish(batch, api, { id: batch.remoteId as string, status: 'failed', outputFileId: null, errorFileId: null, requestCounts: batch.requestCounts, problem });
+      }
       // Polling again later is always safe: nothing was applied twice (job moves are compare-and-set).
       log.warn(`ai-assets: polling batch ${batch.remoteId} failed (will retry): ${(error as Error).message}`);
       await store.updateLeased(batch.id, owner, { nextPollAt: new Date(Date.now() + config.pollIntervalMs), leaseOwner: null, leaseExpiresAt: null });

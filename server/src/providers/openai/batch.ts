@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { FormData, request, type Dispatcher } from 'undici';
 import { joinUrl, type HttpClient, type HttpResponse } from '../../http/client';
 import { errorForFailure } from '../../http/errors';
-import { MalformedResponseError } from '../errors';
+import { InvalidRequestError, MalformedResponseError } from '../errors';
 import type { BatchLineOutcome, ProviderBatchApi, RemoteBatch } from '../batch-types';
 import { REMOTE_BATCH_STATUSES, type RemoteBatchStatus } from '../batch-types';
 import { parseParamsOrThrow } from '../common/params';
@@ -84,6 +84,8 @@ export function createOpenAIBatchApi(target: OpenAIBatchTarget): ProviderBatchAp
 
   async function call(method: 'GET' | 'POST', path: string, body?: { json?: unknown; form?: FormData }): Promise<unknown> {
     const response = await http.send({ method, path, ...body });
+    // The generic mapping reads a 404 as a missing model; here it means the batch or file is gone.
+    if (response.status === 404) throw new InvalidRequestError(`${http.label} does not know ${path.split('/').slice(0, 2).join(' ')} (404).`, { status: 404, requestId: response.requestId, providerCode: 'not_found' });
     if (response.status >= 300) throw mapOpenAIError(response, { http, model: target.model, secrets });
     return http.json(response);
   }
