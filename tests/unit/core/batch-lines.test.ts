@@ -1,4 +1,5 @@
 import { canCancel, customIdOf, endedWithoutAnswer, isTerminal, isUnexecuted, jobIdOf, unfinishedFate, waitingInBatch } from '../../../server/src/batch/lines';
+import { createJobCostEstimator } from '../../../server/src/providers/estimate';
 import { REMOTE_BATCH_STATUSES } from '../../../server/src/providers/batch-types';
 
 describe('batch lines', () => {
@@ -84,5 +85,19 @@ describe('batch lines', () => {
     it('names the batch and when it was sent', () => {
       expect(waitingInBatch('batch_abc', new Date(Date.UTC(2026, 10, 22, 6, 0, 0)))).toBe('In OpenAI batch batch_abc, submitted at 2026-11-22T06:00:00.000Z.');
     });
+  });
+});
+
+describe('createJobCostEstimator', () => {
+  const provider = (batch?: { priceFactor: number }) => ({ estimateCostUsd: () => 0.006, ...(batch ? { batch } : {}) });
+  const estimator = (found: unknown) => createJobCostEstimator({ find: () => found as never });
+  const job = { provider: 'openai', operation: 'generate' as const, params: {} };
+
+  it.each([
+    ['a synchronous job', provider({ priceFactor: 0.5 }), null, 0.006],
+    ['a batch job', provider({ priceFactor: 0.5 }), 'batch', 0.003],
+    ['a batch job on a provider without a Batch API', provider(), 'batch', 0.006],
+  ] as const)('prices %s', (_case, found, mode, expected) => {
+    expect(estimator(found)({ ...job, mode })).toBe(expected);
   });
 });
