@@ -62,6 +62,9 @@ export interface RuleView {
   params: Record<string, unknown> | null;
   output: Record<string, unknown> | null;
   folder: string | null;
+  mode: 'sync' | 'batch';
+  /** Whether a backfill of this rule may use the provider's Batch API (half price, results within 24 h). */
+  batchAvailable: boolean;
 }
 
 export interface ContentTypeView {

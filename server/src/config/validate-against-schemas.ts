@@ -50,6 +50,7 @@ export function validateAgainstSchemas(strapi: Core.Strapi, config: PluginConfig
     if (rule.operation === 'edit' && !provider.capabilities.edit) problems.push(`${at}.operation: provider "${providerName}" cannot edit images`);
     if (rule.mask && !provider.capabilities.mask) problems.push(`${at}.mask: provider "${providerName}" does not support masks`);
     if (rule.operation === 'generate' && !provider.capabilities.generate) problems.push(`${at}.operation: provider "${providerName}" cannot generate images`);
+    if (rule.mode === 'batch' && !provider.batch) problems.push(`${at}.mode: "batch" needs a provider with a Batch API (type openai); "${providerName}" is of type ${provider.type}`);
     const parsed = provider.paramsSchema.safeParse(rule.params);
     if (!parsed.success) {
       problems.push(...describeIssues(parsed.error.issues, ['rules', index, 'params']));

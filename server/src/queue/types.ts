@@ -1,3 +1,4 @@
+import type { JobMode } from '../config/schema';
 import type { StoredProvenance } from '../media/provenance';
 import type { JobStatus } from './statuses';
 
@@ -102,6 +103,10 @@ export interface Job {
   /** Why a queued job is not running yet (a budget reached, its backfill paused); null when it just waits its turn. */
   waitReason: string | null;
   reviewedByUserId: number | null;
+  /** 'batch': sent through the provider's Batch API; null or 'sync': one call. */
+  mode?: JobMode | null;
+  /** The provider batch (plugin::ai-assets.batch) holding this job while it waits for the batch's answer. */
+  batchId?: number | null;
   createdAt: string | Date;
   updatedAt: string | Date;
 }
@@ -131,4 +136,4 @@ export type NewJob = Pick<
   | 'parentJobId'
   | 'entryTitle'
   | 'createdByUserId'
-> & { model?: string | null; backfillId?: number | null };
+> & { model?: string | null; backfillId?: number | null; mode?: JobMode | null };

@@ -6,6 +6,7 @@ import type { Core } from '@strapi/strapi';
 import { createAttacher } from '../media/attach';
 import { createMediaLibrary } from '../media/library';
 import { createBackfillService } from './backfills';
+import { createBatchService } from './batches';
 import { createJobStore, type JobStore } from '../queue/job-store';
 import { createJobEvents } from '../events/job-events';
 import { createPublishSweep } from '../triggers/publish-sweep';
@@ -29,6 +30,7 @@ const withStore = <T>(create: (deps: { strapi: Core.Strapi; store: JobStore }) =
 
 export default {
   backfills: withStore(createBackfillService),
+  batches: withStore(createBatchService),
   config: createConfigService,
   jobStore: ({ strapi }: { strapi: Core.Strapi }) => storeOf(strapi),
   jobs: withStore(createJobService),

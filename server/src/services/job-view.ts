@@ -73,7 +73,8 @@ export function toJobView(job: Job, file?: LibraryFile | null): JobView {
     attempts: job.attempts,
     maxAttempts: job.maxAttempts,
     nextRunAt: job.status === 'queued' ? iso(job.runAt) : null,
-    waitReason: job.status === 'queued' ? (job.waitReason ?? null) : null,
+    // A batch-mode job waits while `running`: its reason says which provider batch holds it.
+    waitReason: job.status === 'queued' || job.batchId || job.leaseOwner?.startsWith('batch:') ? (job.waitReason ?? null) : null,
     backfillId: job.backfillId ?? null,
     startedAt: iso(job.startedAt),
     finishedAt: iso(job.finishedAt),

@@ -166,6 +166,8 @@ export const createPlanner = ({ strapi }: { strapi: Core.Strapi }) => ({
         parentJobId: request.parentJobId ?? null,
         entryTitle: entryLabel(strapi, rule.contentType, entry),
         createdByUserId: request.createdByUserId ?? null,
+        // Admin edits carry their own mask and need an answer now: only plain generations wait for a batch.
+        mode: rule.mode === 'batch' && operation === 'generate' && !request.maskData ? 'batch' : null,
       },
     };
   },

@@ -1,6 +1,7 @@
 /** Typed access to this plugin's services. */
 import type { Core } from '@strapi/strapi';
 import type { BackfillService } from '../services/backfills';
+import type { BatchService } from '../services/batches';
 import type { ConfigService } from '../services/config';
 import type { JobService } from '../services/jobs';
 import type { Pipeline } from '../services/pipeline';
@@ -18,6 +19,7 @@ export const PLUGIN_ID = 'ai-assets';
 
 interface Services {
   backfills: BackfillService;
+  batches: BatchService;
   config: ConfigService;
   jobStore: JobStore;
   jobs: JobService;

@@ -64,6 +64,8 @@ export const schemas = {
       filters: z.record(z.string(), z.unknown()).optional(),
       locale: locale.nullable().optional(),
       onlyIfEmpty: z.boolean().optional(),
+      /** Omitted: the rule's own mode. */
+      mode: z.enum(['sync', 'batch']).optional(),
       dryRun: z.boolean().default(false),
     })
     .strict(),
