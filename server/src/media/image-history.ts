@@ -20,6 +20,18 @@ export interface HistoryEntry extends AttachedImage {
   revertOf: number | null;
 }
 
+/** A history entry as the admin gets it (GET /ai-assets/history). */
+export interface HistoryImage extends HistoryEntry {
+  url: string | null;
+  thumbnailUrl: string | null;
+  width: number | null;
+  height: number | null;
+  /** false once the file was deleted from the Media Library: it can no longer be put back. */
+  fileExists: boolean;
+  /** The field holds this file now (in the draft). */
+  current: boolean;
+}
+
 /** The (field, file) pairs job `job` attached: its named renditions when it attached to the rule's target, else its one file. */
 export function attachedImagesOf(job: Pick<Job, 'attachedAt' | 'attachedField' | 'resultFileId' | 'targetField' | 'result'>): AttachedImage[] {
   if (!job.attachedAt || !job.attachedField || !job.resultFileId) return [];

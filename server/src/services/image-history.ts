@@ -5,7 +5,7 @@
  */
 import type { Core, UID } from '@strapi/strapi';
 import { PlanError } from '../errors/domain';
-import { attachedImagesOf, historyEntries, resultForFile, type HistoryEntry } from '../media/image-history';
+import { attachedImagesOf, historyEntries, resultForFile, type HistoryImage } from '../media/image-history';
 import type { LibraryFile } from '../media/library';
 import { NonRetryableError } from '../providers/errors';
 import { JobStateError } from '../queue/errors';
@@ -23,17 +23,6 @@ export interface HistoryQuery {
   documentId: string;
   locale?: string;
   field?: string;
-}
-
-export interface HistoryImage extends HistoryEntry {
-  url: string | null;
-  thumbnailUrl: string | null;
-  width: number | null;
-  height: number | null;
-  /** false once the file was deleted from the Media Library: it can no longer be put back. */
-  fileExists: boolean;
-  /** The field holds this file now (in the draft). */
-  current: boolean;
 }
 
 const idsIn = (value: unknown): number[] =>
