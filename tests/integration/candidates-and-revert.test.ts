@@ -185,4 +185,31 @@ describe('candidates and revert', () => {
     expect(response.body.error.message).toMatch(/deleted from the Media Library/);
     expect((await findArticle(app.strapi, documentId, 'published'))?.photo?.id).toBe(first.resultFileId);
   });
+
+  it('an approve and a removal of the same candidate racing: one wins, and the entry never holds a deleted file', async () => {
+    const run = await admin.post(`/ai-assets/rules/${candidatesRule.id}/run`, { documentId, locale: 'en', force: true });
+    expect(run.status).toBe(202);
+    const racing = await waitForJobStatus(app.strapi, run.body.data.jobId, ['awaiting_review']);
+    const target = racing.result.candidates[2];
+    const [approve, remove] = await Promise.all([
+      admin.post(`/ai-assets/jobs/${racing.id}/approve`, { candidate: 2 }),
+      admin.delete(`/ai-assets/jobs/${racing.id}/candidates/2`),
+    ]);
+    expect([approve.status, remove.status].filter((status) => status === 200)).toHaveLength(1);
+    const job = await jobById(app.strapi, racing.id);
+    if (approve.status === 200) {
+      expect(remove.status).toBe(409);
+      expect(job).toMatchObject({ status: 'approved', resultFileId: target.fileId });
+      expect((await findArticle(app.strapi, documentId, 'published'))?.photo?.id).toBe(target.fileId);
+      expect(await libraryFile(target.fileId)).not.toBeNull();
+    } else {
+      expect(approve.status).toBeGreaterThanOrEqual(400);
+      expect(approve.status).toBeLessThan(500);
+      expect(job.status).toBe('awaiting_review');
+      expect(job.result.candidates[2].removedAt).toEqual(expect.any(String));
+      expect(await libraryFile(target.fileId)).toBeNull();
+    }
+    const photo = (await findArticle(app.strapi, documentId, 'draft'))?.photo;
+    expect(await libraryFile(photo.id)).not.toBeNull();
+  });
 });

@@ -53,12 +53,14 @@ export type RemovalRefusal = { conflict: boolean; message: string };
  * Why candidate `index` cannot be removed now, or null. The attached one stays (it is on the entry), and a job
  * still waiting for review keeps at least one candidate to approve (reject it to give up on all).
  */
-export function candidateRemovalProblem(job: Pick<Job, 'id' | 'status' | 'result'>, index: number): RemovalRefusal | null {
+export function candidateRemovalProblem(job: Pick<Job, 'id' | 'status' | 'result' | 'attachedAt'>, index: number): RemovalRefusal | null {
   const candidates = job.result?.candidates;
   const candidate = candidates?.find((entry) => entry.index === index);
   if (!candidates || !candidate) return { conflict: false, message: `Job ${job.id} has no candidate ${index}.` };
   if (isRemoved(candidate)) return { conflict: true, message: `Candidate ${index} of job ${job.id} is already removed.` };
   if (job.status === 'queued' || job.status === 'running') return { conflict: true, message: `Job ${job.id} is still running.` };
+  // Claimed by an approve that has not attached yet: its choice is not on the row, so nothing may go now.
+  if (job.status === 'approved' && !job.attachedAt) return { conflict: true, message: `Job ${job.id} is being approved right now: try again in a moment.` };
   if ((job.status === 'approved' || job.status === 'succeeded') && candidate.fileId === job.result?.fileId) {
     return { conflict: true, message: `Candidate ${index} is the image attached to the entry: it cannot be removed.` };
   }

@@ -22,7 +22,12 @@ const candidate = (index: number, extra: Partial<CandidateResult> = {}): Candida
   ...extra,
 });
 const jobWith = (candidates: CandidateResult[] | null, status: Job['status'] = 'awaiting_review', pick = 0) =>
-  ({ id: 7, status, result: candidates ? withCandidates(candidates, pick) : { ...candidate(0), index: undefined } }) as unknown as Job;
+  ({
+    id: 7,
+    status,
+    attachedAt: status === 'approved' || status === 'succeeded' ? '2026-11-22T06:00:00.000Z' : null,
+    result: candidates ? withCandidates(candidates, pick) : { ...candidate(0), index: undefined },
+  }) as unknown as Job;
 
 describe('media/candidates', () => {
   describe('requestedImageCount', () => {
@@ -75,6 +80,8 @@ describe('media/candidates', () => {
       const job = jobWith([candidate(0, { removedAt: 'x' }), candidate(1), candidate(2, { removedAt: 'x' })], 'awaiting_review', 1);
       expect(candidateRemovalProblem(job, 1)).toMatchObject({ conflict: true, message: expect.stringMatching(/last one/) });
     });
+    it('refuses while an approve has claimed the job but not attached yet', () =>
+      expect(candidateRemovalProblem({ ...jobWith(three, 'approved', 0), attachedAt: null }, 2)).toMatchObject({ conflict: true, message: expect.stringMatching(/being approved/) }));
     it('allows every candidate of a rejected job', () => expect(candidateRemovalProblem(jobWith(three, 'rejected'), 0)).toBeNull());
     it('refuses twice and unknown indexes', () => {
       expect(candidateRemovalProblem(jobWith([candidate(0, { removedAt: 'x' }), candidate(1)], 'approved', 1), 0)).toMatchObject({ conflict: true });
