@@ -20,10 +20,25 @@ const candidatesRule = {
   folder: 'AI Assets/Candidates',
 };
 
+// Runs only when asked: one provider image, two named renditions into two fields.
+const renditionsRule = {
+  id: 'article-social-renditions',
+  contentType: 'api::article.article',
+  on: [],
+  prompt: 'Social card for "{{title}}"',
+  params: { size: '640x640' },
+  output: [
+    { name: 'og', width: 600, height: 315, format: 'webp', target: 'ogImage' },
+    { name: 'square', width: 300, height: 300, format: 'jpeg', target: 'thumb' },
+  ],
+  target: 'ogImage',
+  folder: 'AI Assets/Social',
+};
+
 type Candidate = { index: number; fileId: number; fileExists: boolean; picked: boolean };
 
 describe('candidates and revert in the admin', () => {
-  const session = setupAdminSession(config([candidatesRule]));
+  const session = setupAdminSession(config([candidatesRule, renditionsRule]));
   let documentId: string;
   let firstJobId: number;
   let chosenFileId: number;
@@ -102,5 +117,22 @@ describe('candidates and revert in the admin', () => {
     );
     await expect(photo.first().getAttribute('src')).resolves.toContain(file.hash);
     await session.browser.screenshot('candidates-05-reverted');
+  });
+
+  it('shows every rendition of a job with the field each went to', async () => {
+    const page = session.browser.page;
+    const run = await session.admin.post(`/ai-assets/rules/${renditionsRule.id}/run`, { documentId, locale: 'en' });
+    expect(run.status).toBe(202);
+    await waitForJob(session.admin, run.body.data.jobId, ['succeeded']);
+    await session.browser.open(`/admin/plugins/ai-assets/jobs/${run.body.data.jobId}`);
+    const og = page.getByTestId('rendition-og');
+    const square = page.getByTestId('rendition-square');
+    await og.waitFor();
+    await expect(og.textContent()).resolves.toMatch(/600 × 315 px · webp.*Field “ogImage”/);
+    await expect(square.textContent()).resolves.toMatch(/300 × 300 px · jpeg.*Field “thumb”/);
+    for (const rendition of [og, square]) {
+      await page.waitForFunction((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0, await rendition.locator('img').elementHandle());
+    }
+    await session.browser.screenshot('candidates-06-renditions');
   });
 });
