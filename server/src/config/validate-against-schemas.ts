@@ -8,6 +8,7 @@ import { ConfigError, describeIssues, type PluginConfig } from './schema';
 import { schemaOf } from '../rules/content-schema';
 import { templateAccessOf, templateProblems } from '../rules/template-access';
 import type { ProviderRegistry } from '../providers/registry';
+import { candidateCountProblem, requestedImageCount } from '../media/candidates';
 
 export function validateAgainstSchemas(strapi: Core.Strapi, config: PluginConfig, providers: ProviderRegistry): void {
   const problems: string[] = [];
@@ -55,6 +56,8 @@ export function validateAgainstSchemas(strapi: Core.Strapi, config: PluginConfig
     if (!parsed.success) {
       problems.push(...describeIssues(parsed.error.issues, ['rules', index, 'params']));
     }
+    const candidates = candidateCountProblem(requestedImageCount(rule.params), provider.capabilities.maxImages, rule.review, providerName);
+    if (candidates) problems.push(`${at}.params.n: ${candidates}`);
   });
   config.budgets.forEach((budget, index) => {
     if (budget.provider && !providers.find(budget.provider)) problems.push(`budgets[${index}].provider: "${budget.provider}" is not a configured provider`);

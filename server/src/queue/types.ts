@@ -2,7 +2,7 @@ import type { JobMode } from '../config/schema';
 import type { StoredProvenance } from '../media/provenance';
 import type { JobStatus } from './statuses';
 
-export type JobTrigger = 'publish' | 'create' | 'update' | 'manual' | 'regenerate' | 'edit' | 'retry' | 'backfill';
+export type JobTrigger = 'publish' | 'create' | 'update' | 'manual' | 'regenerate' | 'edit' | 'retry' | 'backfill' | 'revert';
 
 export interface AttemptRecord {
   attempt: number;
@@ -27,7 +27,16 @@ export interface JobResult {
   provenance?: StoredProvenance;
   /** Every file of a rule with named renditions (this result is the one for the rule's target, or the first). */
   renditions?: RenditionResult[];
+  /** Every image of a call that asked for several (`params.n` > 1); this result is the pick (see media/candidates). */
+  candidates?: CandidateResult[];
 }
+
+export type CandidateResult = Omit<JobResult, 'candidates'> & {
+  /** Position in the provider's answer, 0-based (the admin shows it 1-based). */
+  index: number;
+  /** When an editor removed it (its files were deleted from the Media Library). */
+  removedAt?: string | null;
+};
 
 export interface RenditionResult {
   name: string;

@@ -93,3 +93,25 @@ export function toJobView(job: Job, file?: LibraryFile | null): JobView {
     updatedAt: iso(job.updatedAt) as string,
   };
 }
+
+export type CandidateView = NonNullable<NonNullable<Job['result']>['candidates']>[number] & {
+  thumbnailUrl: string;
+  /** The job's pick: the one attached once approved, the default of an approve until then. */
+  picked: boolean;
+  /** false when removed by an editor or deleted from the Media Library by hand. */
+  fileExists: boolean;
+};
+
+/** The job's candidates with their Media Library thumbnails (`files` in the same order, null = gone). */
+export function toCandidateViews(result: Job['result'], files: Array<LibraryFile | null>): CandidateView[] {
+  return (result?.candidates ?? []).map((candidate, position) => {
+    const file = files[position];
+    return {
+      ...candidate,
+      url: file?.url ?? candidate.url,
+      thumbnailUrl: file?.formats?.thumbnail?.url ?? file?.url ?? candidate.url,
+      picked: candidate.fileId === result?.fileId,
+      fileExists: Boolean(file),
+    };
+  });
+}
