@@ -82,10 +82,14 @@ export const FilterBuilder = ({ fields, filtersText, onFiltersTextChange, onComp
     [fields]
   );
 
-  // The text changed from outside the builder (a preset, another rule): show it, or fall back to JSON.
+  // The text changed from outside the builder (typed JSON, a preset) or the rule's fields did (another rule):
+  // show it again, or fall back to JSON.
+  const shownFields = React.useRef(fields);
   React.useEffect(() => {
-    if (mode === 'builder' && filtersText !== written.current) showInBuilder(filtersText);
-  }, [filtersText, mode, showInBuilder]);
+    const fieldsChanged = shownFields.current !== fields;
+    shownFields.current = fields;
+    if (mode === 'builder' && (fieldsChanged || filtersText !== written.current)) showInBuilder(filtersText);
+  }, [filtersText, fields, mode, showInBuilder]);
 
   const update = (next: FilterRow[]) => {
     setRows(next);
