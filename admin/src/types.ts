@@ -77,6 +77,14 @@ export interface ContentTypeView {
   displayName: string;
   mediaFields: string[];
   rules: string[];
+  /** Fields the backfill filter builder offers (see server/src/backfill/filter-fields.ts). */
+  filterFields: FilterField[];
+}
+
+export type FilterFieldKind = 'text' | 'number' | 'date' | 'boolean' | 'media';
+export interface FilterField {
+  path: string;
+  kind: FilterFieldKind;
 }
 
 export interface ProviderView {

@@ -60,5 +60,9 @@ export default ({ env }) => {
       resolve: path.resolve(__dirname, fs.existsSync(path.resolve(__dirname, '../package.json')) ? '../..' : '../../..'),
       config,
     },
+    // Users & Permissions (end users, roles, JWT auth on /api) is off by default: with it, a request without a
+    // token is answered by its Public role (403) instead of Strapi's plain 401, which other tests pin. The
+    // users-permissions roles test turns it on with PLAYGROUND_USERS_PERMISSIONS=true.
+    ...(env.bool('PLAYGROUND_USERS_PERMISSIONS', false) ? { 'users-permissions': { enabled: true, resolve: '@strapi/plugin-users-permissions/package.json', config: { jwtSecret: env('JWT_SECRET', 'playgroundJwtSecret') } } } : {}),
   };
 };

@@ -3,9 +3,11 @@
  * Bench case: what the plugin adds to `publish()`. Boots the playground (SQLite, worker off so no generation
  * competes for the CPU) and runs 200 publishes of fresh article drafts, alternating between "a rule matches"
  * (the demo's cover rule) and "no rule" (the same config with its rules emptied until that publish's event has
- * been handled), so both sides publish the same kind of entry under the same machine load, with the rule
- * side's enqueue work running in the background as it does in production. Prints the medians, their ratio, the p95
- * difference and the SQL statements issued while each publish() was running.
+ * been handled), so both sides publish the same kind of entry under the same machine load. The rule side's
+ * enqueue runs after commit, in the background, as in production; each iteration waits until it has finished
+ * (the job row exists) before the next publish, so its statements are never counted against the next
+ * publish (which would be the no-rule side's). Prints the medians, their ratio, the p95 difference, the SQL
+ * statements issued while each publish() was running, and how long the background enqueue took.
  * Targets: median ratio <= 1.05, p95 added <= 5 ms.
  */
 const { bootPlayground, removeWorkDir } = require('../../tests/integration/support/playground');
@@ -31,6 +33,17 @@ module.exports = async function publishBench() {
     let statements = 0;
     strapi.db.connection.on('query', () => (statements += 1));
 
+    const jobs = strapi.db.query('plugin::ai-assets.job');
+    /** Polls (1 ms) until the publish's job row exists; ms since the publish started. */
+    const untilJobFor = async (documentId, started) => {
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline) {
+        if ((await jobs.count({ where: { targetDocumentId: documentId } })) > 0) return Number(process.hrtime.bigint() - started) / 1e6;
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      throw new Error(`no job queued for ${documentId} within 10 s`);
+    };
+    const enqueueSamples = [];
     const samples = { rule: [], none: [] };
     const statementCounts = { rule: [], none: [] };
     for (let index = 0; index < PUBLISHES + 20; index += 1) {
@@ -42,11 +55,15 @@ module.exports = async function publishBench() {
       const started = process.hrtime.bigint();
       await documents.publish({ documentId: draft.documentId, locale: 'en' });
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      const publishStatements = statements - before;
       await handled;
       pluginConfig.rules = rules;
+      // The plugin's background enqueue (rule side) must be over before the next publish is timed.
+      const enqueueMs = side === 'rule' ? await untilJobFor(draft.documentId, started) : null;
       if (index < 20) continue; // warm-up
       samples[side].push(ms);
-      statementCounts[side].push(statements - before);
+      statementCounts[side].push(publishStatements);
+      if (enqueueMs !== null) enqueueSamples.push(enqueueMs);
     }
     const queued = await strapi.db.query('plugin::ai-assets.job').count();
 
@@ -60,7 +77,8 @@ module.exports = async function publishBench() {
     for (const side of ['rule', 'none']) {
       console.log(`${(side === 'rule' ? 'matching rule' : 'no rule').padEnd(22)} ${median[side].toFixed(2).padStart(10)} ${p95[side].toFixed(2).padStart(8)} ${avg(statementCounts[side]).toFixed(1).padStart(22)}`);
     }
-    console.log('* every statement the app issued meanwhile, including the previous publish\'s enqueue running in the background');
+    console.log('* every statement the app issued while publish() ran (the previous publish\'s enqueue had finished)');
+    console.log(`publish() start -> job row visible (the enqueue runs after commit, in the background): median ${percentile(enqueueSamples, 50).toFixed(2)} ms, p95 ${percentile(enqueueSamples, 95).toFixed(2)} ms`);
     console.log(`\njobs queued by the rule side: ${queued} (every publish with the rule planned a job after commit)`);
     const ratioMet = ratio <= 1.05;
     const p95Met = p95Added <= 5;

@@ -2,9 +2,9 @@
  * Every way an entry becomes published queues the rule's job exactly once, and the image lands on the draft
  * and the live version: Document Service publish, create / update with status 'published', the Content
  * Manager (publish, save and publish, create and publish, bulk publish), the REST API with an API token, and
- * Content Releases (several entries published in one release transaction).
+ * Content Releases (several entries published in one release transaction, and a scheduled release published
+ * by Strapi's cron at its date).
  */
-import path from 'node:path';
 import request from 'supertest';
 import type { Core } from '@strapi/strapi';
 import { bootPlayground, removeWorkDir, type TestApp } from './support/playground';
@@ -12,6 +12,7 @@ import { config, coverRule } from './support/configs';
 import { allJobs, createArticle, findArticle, waitForJobStatus } from './support/jobs';
 import { api, createSuperAdmin, login } from './support/admin';
 import { waitFor } from './support/wait';
+import { releaseServices } from './support/releases';
 
 const ARTICLE = 'api::article.article';
 const documents = (strapi: Core.Strapi) => strapi.documents(ARTICLE as never);
@@ -29,6 +30,8 @@ async function expectOneAttachedJob(strapi: Core.Strapi, documentId: string): Pr
   expect((await findArticle(strapi, documentId, 'draft'))?.cover?.id).toBe(done.resultFileId);
   expect((await findArticle(strapi, documentId, 'published'))?.cover?.id).toBe(done.resultFileId);
 }
+
+const adminUser = (strapi: Core.Strapi) => strapi.db.query('admin::user').findOne({ where: { email: 'super@example.test' } });
 
 describe('every publish path queues exactly one job', () => {
   let app: TestApp;
@@ -108,21 +111,40 @@ describe('every publish path queues exactly one job', () => {
   });
 
   it('Content Releases: a release publishing several entries', async () => {
-    // Releases are licensed (EE) in Strapi 5.54, so their routes are off in this app; the release service's own
-    // publish() still runs here on the plugin's always-registered tables, exactly as the admin route and the
-    // release scheduler call it.
+    // The release service's own publish(), as the admin's "Publish" button calls it (its route is licence-locked:
+    // see support/releases.ts); it publishes every entry inside one release transaction.
     const { strapi } = app;
+    const { release: releases, 'release-action': actions } = releaseServices(strapi);
     const drafts = await Promise.all(['Release A', 'Release B', 'Release C'].map((title) => createArticle(strapi, { title, summary: 'released' })));
-    const release = await strapi.db.query('plugin::content-releases.release').create({ data: { name: 'Spring issue', status: 'ready' } });
-    for (const draft of drafts) {
-      await strapi.db.query('plugin::content-releases.release-action').create({
-        data: { type: 'publish', contentType: ARTICLE, entryDocumentId: draft.documentId, locale: 'en', release: release.id, isEntryValid: true },
-      });
-    }
-    const serverDir = path.dirname(require.resolve('@strapi/content-releases/strapi-server'));
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const createReleaseService = require(path.join(serverDir, 'services/release.js'));
-    await createReleaseService({ strapi }).publish(release.id);
+    const release = await releases.create({ name: 'Spring issue' }, { user: await adminUser(strapi) });
+    for (const draft of drafts) await actions.create(release.id, { type: 'publish', contentType: ARTICLE, entryDocumentId: draft.documentId, locale: 'en' });
+    await releases.publish(release.id);
+    for (const draft of drafts) await expectOneAttachedJob(strapi, draft.documentId);
+  });
+
+  it("Content Releases: a scheduled release, published by Strapi's cron at its date", async () => {
+    // The real scheduling path: the release service's update() with a scheduledAt hands the release to the
+    // plugin's scheduling service, which adds a one-shot task to Strapi's cron; at the date the cron task runs the
+    // release service's publish() as the "scheduler" system actor. Only the service registration stands in for the
+    // licence (support/releases.ts); with a licence the plugin's bootstrap also re-arms such tasks after a restart.
+    const { strapi } = app;
+    const { release: releases, 'release-action': actions, scheduling } = releaseServices(strapi);
+    const user = await adminUser(strapi);
+    const drafts = await Promise.all(['Scheduled A', 'Scheduled B'].map((title) => createArticle(strapi, { title, summary: 'scheduled' })));
+    const release = await releases.create({ name: 'Night issue' }, { user });
+    for (const draft of drafts) await actions.create(release.id, { type: 'publish', contentType: ARTICLE, entryDocumentId: draft.documentId, locale: 'en' });
+    const scheduledAt = new Date(Date.now() + 3_000);
+    await releases.update(release.id, { name: 'Night issue', scheduledAt, timezone: 'Europe/Paris' }, { user });
+    expect(scheduling.getAll().get(String(release.id))).toBe(`publishRelease_${release.id}`);
+    expect(await findArticle(strapi, drafts[0].documentId, 'published')).toBeNull();
+
+    const released = await waitFor(async () => {
+      const row = await strapi.db.query('plugin::content-releases.release').findOne({ where: { id: release.id } });
+      return row?.releasedAt ? row : null;
+    }, { what: 'the scheduled release to be published by the cron task', timeoutMs: 30_000 });
+    expect(released.status).toBe('done');
+    // The cron fires on whole seconds: never earlier than the second the release was scheduled for.
+    expect(new Date(released.releasedAt).getTime()).toBeGreaterThanOrEqual(Math.floor(scheduledAt.getTime() / 1000) * 1000);
     for (const draft of drafts) await expectOneAttachedJob(strapi, draft.documentId);
   });
 });

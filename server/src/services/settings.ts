@@ -4,6 +4,7 @@ import { decodeStep, openImage } from '../media/decode';
 import type { RuleConfig } from '../config/schema';
 import { errorCode } from '../providers/errors';
 import { readableMessage } from '../queue/failure';
+import { filterFields } from '../backfill/filter-fields';
 import { schemaOf } from '../rules/content-schema';
 import { contentTypesWithRules } from '../rules/match';
 import { getService } from '../utils/get-service';
@@ -34,6 +35,7 @@ export const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => ({
         displayName: schema?.info?.displayName ?? uid,
         mediaFields: Object.entries(schema?.attributes ?? {}).filter(([, attribute]) => attribute.type === 'media').map(([name]) => name),
         rules: config.rules.filter((rule) => rule.contentType === uid).map((rule) => rule.id),
+        filterFields: filterFields(strapi, uid),
       };
     });
   },

@@ -5,6 +5,7 @@ import { useNavigate } from 'react-router-dom';
 
 import { useBackfill } from '../../hooks/useBackfill';
 import { useStartBackfill } from '../../hooks/useBackfillActions';
+import { useContentTypes } from '../../hooks/useContentTypes';
 import { useCreateBackfill } from '../../hooks/useCreateBackfill';
 import { useRules } from '../../hooks/useRules';
 import type { BackfillView } from '../../types';
@@ -15,6 +16,7 @@ import { Section } from '../common/Section';
 import { InlineError } from '../common/States';
 import { TestIdSelect } from '../common/TestIdSelect';
 import { useFeedback } from '../common/useFeedback';
+import { FilterBuilder } from './FilterBuilder';
 
 /** The filter editor's text as a Strapi filter object, or which message explains why it is not one. */
 const parseFilters = (text: string): { filters?: Record<string, unknown>; error?: 'json' | 'object' } => {
@@ -92,6 +94,9 @@ export const BackfillForm = () => {
   const rule = rules.data?.find((candidate) => candidate.id === ruleId);
   // Batch mode is offered only where the rule's provider has a Batch API.
   const effectiveMode = rule?.batchAvailable ? mode : 'sync';
+  const contentTypes = useContentTypes();
+  const filterFields = rule && contentTypes.data?.find((type) => type.uid === rule.contentType)?.filterFields;
+  const [builderComplete, setBuilderComplete] = React.useState(true);
   const parsed = parseFilters(filtersText);
   const filtersError =
     parsed.error === 'object'
@@ -172,6 +177,7 @@ export const BackfillForm = () => {
           </Grid.Item>
         )}
       </Grid.Root>
+      <FilterBuilder fields={filterFields} filtersText={filtersText} onFiltersTextChange={edit(setFiltersText)} onCompleteChange={setBuilderComplete} />
       <Field.Root
         name="filters"
         error={filtersError}
@@ -214,7 +220,7 @@ export const BackfillForm = () => {
           variant="secondary"
           onClick={runEstimate}
           loading={create.isLoading}
-          disabled={!ruleId || Boolean(parsed.error)}
+          disabled={!ruleId || Boolean(parsed.error) || !builderComplete}
           data-testid="backfill-estimate-button"
         >
           {t('backfills.estimate', 'Estimate')}
