@@ -6,6 +6,7 @@
  * admin users, roles or tokens (`admin::*`), never `createdBy` / `updatedBy`, never a `password` attribute,
  * never an attribute marked `private`, never a polymorphic relation (its target is unknown). Rendered
  * prompts are sent to a provider and shown to every reader, so anything readable here is public.
+ * Backfill filters follow the same allowlist: a filter that matches or not is a way to read a value.
  */
 import type { Core } from '@strapi/strapi';
 import { populateFor, schemaOf } from './content-schema';
@@ -23,7 +24,7 @@ const AUTHOR_FIELDS = new Set(['createdBy', 'updatedBy']);
 const MEDIA_UID = 'plugin::upload.file';
 
 /** Why `name` may not be read, or null. Covers the attribute itself, not where it leads. */
-function attributeProblem(name: string, attribute: Attribute): string | null {
+export function attributeProblem(name: string, attribute: Attribute): string | null {
   if (AUTHOR_FIELDS.has(name)) return `"${name}" is the admin author of the entry`;
   if (attribute.type === 'password') return `"${name}" is a password`;
   if (attribute.private) return `"${name}" is a private field`;
@@ -31,7 +32,7 @@ function attributeProblem(name: string, attribute: Attribute): string | null {
 }
 
 /** The schema a relation/component/media attribute leads to, or a reason it may not be followed. */
-function nextSchema(name: string, attribute: Attribute, access: TemplateAccess): { uid: string } | { problem: string } | null {
+export function nextSchema(name: string, attribute: Attribute, access: TemplateAccess): { uid: string } | { problem: string } | null {
   if (attribute.type === 'component') return { uid: attribute.component as string };
   // A media field's file is content (url, alternativeText...); its own relations are checked like any other.
   if (attribute.type === 'media') return { uid: MEDIA_UID };

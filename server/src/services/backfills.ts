@@ -9,6 +9,7 @@ import { createJobCostEstimator } from '../providers/estimate';
 import { budgetApplies, budgetUsage } from '../queue/budget-gate';
 import { createBackfillJobs } from '../backfill/backfill-jobs';
 import { FilterError, normalizeFilters } from '../backfill/filters';
+import { templateAccessOf } from '../rules/template-access';
 import { createBackfillRunner } from '../backfill/runner';
 import { createBackfillStore } from '../backfill/store';
 import { STEPPING_STATUSES, type Backfill, type BackfillStatus } from '../backfill/types';
@@ -168,7 +169,7 @@ export const createBackfillService = ({ strapi, store: jobStore }: { strapi: Cor
       }
       let filters: Record<string, unknown>;
       try {
-        filters = normalizeFilters(strapi, rule.contentType, input.filters);
+        filters = normalizeFilters(strapi, rule.contentType, input.filters, templateAccessOf(config()));
       } catch (error) {
         if (error instanceof FilterError) throw new PlanError(error.message);
         throw error;

@@ -52,7 +52,7 @@ describe('filter builder', () => {
     ])('builds %s, and the server accepts it', (_label, rows, expected) => {
       const built = rowsToFilters(rows, fields);
       expect(built).toEqual(expected);
-      expect(() => normalizeFilters(strapi, UID, built)).not.toThrow();
+      expect(() => normalizeFilters(strapi, UID, built, { pluginContentTypes: [] })).not.toThrow();
     });
   });
 
