@@ -7,6 +7,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import { JOB_UID } from '../content-types';
+import { retryOnLockConflict } from '../utils/lock-conflict';
 import { claimNextDue } from './claim';
 import { DEDUPE_BLOCKING_STATUSES, FINAL_STATUSES, type JobStatus } from './statuses';
 import type { AttemptRecord, Job, NewJob } from './types';
@@ -62,7 +63,9 @@ export const createJobStore = ({ strapi }: { strapi: Core.Strapi }) => {
   }
 
   async function compareAndSet(where: Where, data: Partial<Job>): Promise<boolean> {
-    const { count } = await query().updateMany({ where, data: withStatusInvariants(data) });
+    const write = () => query().updateMany({ where, data: withStatusInvariants(data) });
+    // On its own, the statement is the whole transaction: a lock conflict rolled it back, so it may run again.
+    const { count } = await (strapi.db.inTransaction() ? write() : retryOnLockConflict(write));
     if (count > 0 && data.status === 'queued') notifyDue();
     return count > 0;
   }
