@@ -28,10 +28,13 @@ describe('job table', () => {
   it('has the declared indexes, the active-hash one unique', async () => {
     const knex = app.strapi.db.connection;
     const client = app.strapi.db.dialect.client;
+    // Each database lists its indexes in its own catalogue.
     const rows: Array<{ name: string; unique: boolean }> =
       client === 'postgres'
         ? (await knex.raw("select indexname as name, indexdef like 'CREATE UNIQUE%' as unique from pg_indexes where tablename = 'ai_assets_jobs'")).rows
-        : (await knex.raw("select name, sql like 'CREATE UNIQUE%' as \"unique\" from sqlite_master where type = 'index' and tbl_name = 'ai_assets_jobs'")).map((row: { name: string; unique: number }) => ({ name: row.name, unique: Boolean(row.unique) }));
+        : client === 'mysql'
+          ? (await knex.raw("select index_name as name, min(non_unique) = 0 as is_unique from information_schema.statistics where table_schema = database() and table_name = 'ai_assets_jobs' group by index_name"))[0].map((row: { name: string; is_unique: number }) => ({ name: row.name, unique: Boolean(row.is_unique) }))
+          : (await knex.raw("select name, sql like 'CREATE UNIQUE%' as \"unique\" from sqlite_master where type = 'index' and tbl_name = 'ai_assets_jobs'")).map((row: { name: string; unique: number }) => ({ name: row.name, unique: Boolean(row.unique) }));
     const byName = new Map(rows.map((row) => [row.name, Boolean(row.unique)]));
     for (const name of ['claim', 'lease', 'lease_owner', 'created_at', 'finished_at', 'target', 'content_type', 'parent', 'result_file']) {
       expect(byName.get(`ai_assets_jobs_${name}_index`)).toBe(false);

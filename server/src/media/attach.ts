@@ -9,12 +9,15 @@
  * No lost updates: appending to a multiple-media field is a read-modify-write, so it runs in one transaction
  * that first locks the document's rows (`SELECT ... FOR UPDATE` on PostgreSQL / MySQL; SQLite allows one
  * writer at a time and fails a stale writer instead of overwriting). Two jobs attaching to one field at once,
- * in one process or many, both end attached; draft and live change together or not at all.
+ * in one process or many, both end attached; draft and live change together or not at all. When the database
+ * breaks a deadlock by rolling the transaction back (MySQL's gap locks on the media link table meet this with
+ * two entries attached at once), the whole transaction runs again instead of failing the job's attempt.
  */
 import type { Core, UID } from '@strapi/strapi';
 import { NonRetryableError } from '../providers/errors';
 import { runAsPluginWrite } from '../triggers/plugin-writes';
 import { emitEntryEvent } from '../events/entry-events';
+import { retryOnLockConflict } from '../utils/lock-conflict';
 
 export interface AttachTarget {
   contentType: string;
@@ -62,7 +65,7 @@ export const createAttacher = ({ strapi }: { strapi: Core.Strapi }) => {
       const hasDraftAndPublish = Boolean((strapi.contentType(uid) as { options?: { draftAndPublish?: boolean } }).options?.draftAndPublish);
       const withFile = (value: unknown) => (attribute.multiple ? [...new Set([...currentIds(value), fileId])] : fileId);
 
-      const liveRowId = await runAsPluginWrite(() =>
+      const attachInTransaction = () =>
         strapi.db.transaction(async ({ trx }) => {
           await lockDocument(uid, { documentId: target.documentId, ...locale }, trx);
           const draft = await documents.findOne({ documentId: target.documentId, ...locale, populate: [target.field] } as never);
@@ -77,8 +80,9 @@ export const createAttacher = ({ strapi }: { strapi: Core.Strapi }) => {
           if (!published) return null;
           await strapi.db.query(uid).update({ where: { id: published.id }, data: { [target.field]: withFile(published[target.field]) } });
           return published.id as number;
-        })
-      );
+        });
+      // A transaction of our own that was rolled back can run again; a part of a caller's transaction cannot.
+      const liveRowId = await runAsPluginWrite(() => (strapi.db.inTransaction() ? attachInTransaction() : retryOnLockConflict(attachInTransaction)));
       // After commit: the site revalidates on this event and must read the new file.
       if (liveRowId !== null) {
         await emitEntryEvent(strapi, 'entry.publish', uid, liveRowId).catch((error) =>

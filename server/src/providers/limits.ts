@@ -48,17 +48,24 @@ export function createMemoryLimitStateStore(): LimitStateStore {
   };
 }
 
-/** A call must wait for a limit or a pause; nothing was sent. `until` is when to try again. */
+/**
+ * A call must wait for a limit or a pause; nothing was sent. `until` is when the slot frees; `retryAt` (no later)
+ * is when to take the job up again: a little before `until`, so that the job is claimed and ready, waits the
+ * rest in place and sends right at `until` instead of one poll, claim and pipeline start after it.
+ */
 export class ProviderWaitError extends AiAssetsError {
   readonly code = 'waiting_for_limit';
   readonly retryable = true;
+  readonly retryAt: Date;
   constructor(
     message: string,
     readonly provider: string,
     readonly kind: WaitKind,
-    readonly until: Date
+    readonly until: Date,
+    retryAt?: Date
   ) {
     super(message);
+    this.retryAt = retryAt && retryAt.getTime() < until.getTime() ? retryAt : until;
   }
 }
 
@@ -165,7 +172,9 @@ export function createProviderLimiter(name: string, limits: ProviderLimits = {},
         });
         if (reservation.granted) break;
         if (reservation.until > deadline) {
-          throw new ProviderWaitError(waitReason(name, limits, reservation.kind, reservation.until), name, reservation.kind, new Date(reservation.until));
+          // Back half the in-place wait early: the rest is waited here, ready to send at the slot.
+          const retryAt = Math.max(now(), reservation.until - Math.floor(maxInPlaceWaitMs / 2));
+          throw new ProviderWaitError(waitReason(name, limits, reservation.kind, reservation.until), name, reservation.kind, new Date(reservation.until), new Date(retryAt));
         }
         await abortableSleep(Math.max(1, reservation.until - now()), signal);
       }

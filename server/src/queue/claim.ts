@@ -8,6 +8,7 @@
 import type { Core } from '@strapi/strapi';
 import type { Knex } from 'knex';
 import { JOB_UID } from '../content-types';
+import { retryOnLockConflict } from '../utils/lock-conflict';
 
 type Columns = Record<'status' | 'runAt' | 'attempts' | 'leaseOwner' | 'leaseExpiresAt' | 'startedAt' | 'updatedAt', string>;
 
@@ -43,12 +44,15 @@ export async function claimNextDue(strapi: Core.Strapi, leaseToken: string, leas
       .limit(1);
 
   if (client === 'mysql' || client === 'mysql2') {
-    return knex.transaction(async (trx) => {
-      const [row] = (await nextDue(trx).forUpdate().skipLocked()) as Array<{ id: number }>;
-      if (!row) return null;
-      await trx(table).update(lease).where('id', row.id);
-      return row.id;
-    });
+    // InnoDB may break a deadlock between this transaction and another writer by rolling this one back: run it again.
+    return retryOnLockConflict(() =>
+      knex.transaction(async (trx) => {
+        const [row] = (await nextDue(trx).forUpdate().skipLocked()) as Array<{ id: number }>;
+        if (!row) return null;
+        await trx(table).update(lease).where('id', row.id);
+        return row.id;
+      })
+    );
   }
   const candidate = client === 'postgres' ? nextDue(knex).forUpdate().skipLocked() : nextDue(knex);
   // The status test is repeated outside the subquery: under READ COMMITTED a row re-read after a lock wait must still be queued.

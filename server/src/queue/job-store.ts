@@ -7,6 +7,7 @@
  */
 import type { Core } from '@strapi/strapi';
 import { JOB_UID } from '../content-types';
+import { retryOnLockConflict } from '../utils/lock-conflict';
 import { claimNextDue } from './claim';
 import { DEDUPE_BLOCKING_STATUSES, FINAL_STATUSES, type JobStatus } from './statuses';
 import type { AttemptRecord, Job, NewJob } from './types';
@@ -43,6 +44,14 @@ function withStatusInvariants(data: Partial<Job>): Record<string, unknown> {
   };
 }
 
+/**
+ * The new row as it was inserted. Where the database has no RETURNING (MySQL), Strapi reads the row back after
+ * the insert, and a worker may have claimed it in between: the caller is told about the job it queued.
+ */
+function asInserted(row: Job): Job {
+  return { ...row, status: 'queued', attempts: 0, leaseOwner: null, leaseExpiresAt: null, startedAt: null };
+}
+
 export const createJobStore = ({ strapi }: { strapi: Core.Strapi }) => {
   const query = () => strapi.db.query(JOB_UID);
   // Wakes this process's worker when a job becomes due here (other processes find it at their next poll).
@@ -62,7 +71,9 @@ export const createJobStore = ({ strapi }: { strapi: Core.Strapi }) => {
   }
 
   async function compareAndSet(where: Where, data: Partial<Job>): Promise<boolean> {
-    const { count } = await query().updateMany({ where, data: withStatusInvariants(data) });
+    const write = () => query().updateMany({ where, data: withStatusInvariants(data) });
+    // On its own, the statement is the whole transaction: a lock conflict rolled it back, so it may run again.
+    const { count } = await (strapi.db.inTransaction() ? write() : retryOnLockConflict(write));
     if (count > 0 && data.status === 'queued') notifyDue();
     return count > 0;
   }
@@ -87,7 +98,7 @@ export const createJobStore = ({ strapi }: { strapi: Core.Strapi }) => {
         try {
           const created = (await query().create({ data })) as Job;
           notifyDue();
-          return { job: created, deduplicated: false };
+          return { job: asInserted(created), deduplicated: false };
         } catch (error) {
           if (options.force) throw error;
           const existing = await findActive(job.inputHash);

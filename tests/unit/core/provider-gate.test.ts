@@ -44,5 +44,23 @@ describe('queue/provider-gate', () => {
       expect(new Date(job.runAt!).getTime()).toBe(until.getTime());
       expect(job.attemptLog).toEqual([]);
     });
+
+    it('is due again at the wait\'s retryAt, a little before the slot frees', async () => {
+      const store = new FakeJobStore([makeJob(1)]);
+      const until = new Date(Date.now() + 3_600_000);
+      const retryAt = new Date(until.getTime() - 1000);
+      worker = createWorker({
+        store: store.asStore(),
+        config,
+        log: log(),
+        execute: async () => {
+          throw new ProviderWaitError("waiting for studio's rate limit (60/min); next slot at 10:42:05 UTC", 'studio', 'requests', until, retryAt);
+        },
+      });
+      worker.start();
+      const job = await waitFor(() => store.job(1).status === 'queued' && store.job(1).errorCode && store.job(1), { what: 'the job put back' });
+      expect(new Date(job.runAt!).getTime()).toBe(retryAt.getTime());
+      expect(job.attempts).toBe(0);
+    });
   });
 });

@@ -207,6 +207,19 @@ describe('provider limits', () => {
       expect(scripted.calls).toHaveLength(3);
     });
 
+    it('asks to be taken up again half the in-place wait before the slot, to wait the rest in place', async () => {
+      const scripted = scriptedProvider();
+      const limited = withLimits(scripted.provider, createProviderLimiter('p', { requestsPerMinute: 1 }, { maxInPlaceWaitMs: 2000 }));
+      const first = limited.generate(request(), { signal: signal() });
+      await until(() => scripted.pending.length === 1);
+      scripted.pending.shift()!.resolve(ok);
+      await first;
+      const wait = (await rejectionOf(limited.generate(request(), { signal: signal() }))) as unknown as ProviderWaitError;
+      expect(wait).toBeInstanceOf(ProviderWaitError);
+      expect(wait.until.getTime() - wait.retryAt.getTime()).toBe(1000);
+      expect(scripted.calls).toHaveLength(1);
+    });
+
     it('counts images (params.n) against imagesPerMinute', async () => {
       const scripted = scriptedProvider();
       const limited = withLimits(scripted.provider, createProviderLimiter('p', { imagesPerMinute: 4 }, { windowMs: 250 }));
