@@ -5,6 +5,7 @@ import type { JobView as ServerJobView } from '../../server/src/services/job-vie
 
 export type { BackfillView, BudgetUsage } from '../../server/src/backfill/view';
 export type { BackfillStatus } from '../../server/src/backfill/types';
+export type { TriggerOutcomeView } from '../../server/src/services/trigger-outcomes';
 
 // The status lists are the server's own (a dependency-free module, bundled into the admin as is).
 export { IN_FLIGHT_STATUSES, JOB_STATUSES, type JobStatus } from '../../server/src/queue/statuses';

@@ -13,6 +13,7 @@ import { InlineError, InlineLoading } from '../common/States';
 import { useRuleText } from '../common/useRuleText';
 import { PanelJobItem } from './PanelJobItem';
 import { RuleRunner } from './RuleRunner';
+import { TriggerOutcomes } from './TriggerOutcomes';
 import { useFormFollowsAttach } from './useFormFollowsAttach';
 
 interface SidePanelContentProps {
@@ -60,6 +61,8 @@ export const SidePanelContent = ({ model, collectionType, documentId, savedAt, l
           <PanelJobItem key={job.id} job={job} canGenerate={canGenerate} canReview={canReview} />
         ))
       )}
+      <Divider />
+      <TriggerOutcomes model={model} documentId={documentId} locale={locale} savedAt={savedAt} ruleIds={ruleIds} />
       {canGenerate && (
         <>
           <Divider />
