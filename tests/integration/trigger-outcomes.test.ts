@@ -118,13 +118,17 @@ describe('trigger outcomes', () => {
     expect((await allJobs(app.strapi)).filter((job) => job.targetDocumentId === english.documentId && job.targetLocale === 'fr')).toHaveLength(0);
   });
 
-  it('keeps one row per (rule, document, locale) however many times it is published', async () => {
+  it('keeps one row per (rule, document, locale) however many times it is published, and none once it is deleted', async () => {
     const { documentId, at } = await publishFromAdmin(null, { title: 'Estuary', summary: 'Mud.' });
     await outcomeAfter(documentId, photoRule.id, at);
     const again = await publishFromAdmin(documentId, { title: 'Estuary', summary: 'Mud.' });
     await outcomeAfter(documentId, photoRule.id, again.at);
-    const rows = await app.strapi.db.query('plugin::ai-assets.trigger-outcome').findMany({ where: { targetDocumentId: documentId } });
-    expect(rows.map((row: { rule: string }) => row.rule).sort()).toEqual([coverRule.id, photoRule.id]);
+    const rowsOf = () => app.strapi.db.query('plugin::ai-assets.trigger-outcome').findMany({ where: { targetDocumentId: documentId } });
+    expect((await rowsOf()).map((row: { rule: string }) => row.rule).sort()).toEqual([coverRule.id, photoRule.id]);
+
+    // Deleting the document locale forgets its outcomes.
+    await app.strapi.documents(ARTICLE as never).delete({ documentId, locale: 'en' } as never);
+    await waitFor(async () => (await rowsOf()).length === 0, { what: `the outcomes of deleted ${documentId} to go` });
   });
 
   it('answers only users with the read permission, and names a missing query parameter', async () => {

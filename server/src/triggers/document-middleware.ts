@@ -10,6 +10,7 @@
 import type { Core } from '@strapi/strapi';
 import type { RuleConfig, TriggerEvent } from '../config/schema';
 import { rulesForEvent } from '../rules/match';
+import { isLocalized } from '../rules/content-schema';
 import { getService } from '../utils/get-service';
 import { isPluginWrite } from './plugin-writes';
 import { refreshJobTitles } from './entry-titles';
@@ -93,6 +94,17 @@ export function registerDocumentTrigger(strapi: Core.Strapi): () => void {
         if (rules.length) await queueRules(strapi, uid, event, rules, target);
         await refreshJobTitles(strapi, uid, target, info.entry as Record<string, unknown>);
       })();
+    })
+  );
+  // A deleted document locale has no "last publish" any more.
+  unsubscribers.push(
+    strapi.eventHub.on('entry.delete', async (info: { uid?: string; entry?: unknown }) => {
+      const target = info?.uid ? documentOf(info.entry) : null;
+      if (!target || !getService(strapi, 'config').get().rules.some((rule) => rule.contentType === info.uid)) return;
+      const locale = isLocalized(strapi, info.uid as string) ? target.locale : null;
+      void getService(strapi, 'triggerOutcomes')
+        .forget(info.uid as string, target.documentId, locale)
+        .catch((error: Error) => strapi.log.warn(`ai-assets: could not forget the trigger outcomes of ${target.documentId}: ${error.message}`));
     })
   );
   return () => unsubscribers.forEach((unsubscribe) => unsubscribe());

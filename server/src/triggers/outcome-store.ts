@@ -103,9 +103,9 @@ export function createOutcomeStore({ strapi }: { strapi: Core.Strapi }) {
       return rows.map(fromRow);
     },
 
-    /** Forgets a document's outcomes (the document was deleted). */
-    async forget(contentType: string, documentId: string): Promise<void> {
-      await query().deleteMany({ where: { contentType, targetDocumentId: documentId } });
+    /** Forgets a document locale's outcomes (it was deleted). */
+    async forget(contentType: string, documentId: string, locale: string | null): Promise<void> {
+      await query().deleteMany({ where: { contentType, targetDocumentId: documentId, targetLocale: locale ?? { $null: true } } });
     },
   };
 }
