@@ -42,6 +42,20 @@ async function imagesLoaded(page) {
   await page.waitForFunction(() => Array.from(document.images).every((image) => image.complete));
 }
 
+/** Closes Strapi's "Introducing ..." announcement banner if it shows (it would sit on top of every screenshot). */
+async function dismissAnnouncement(page) {
+  const text = page.getByText('Introducing the new Media Library');
+  if (!(await text.count())) return;
+  await page.evaluate(() => {
+    const leaf = Array.from(document.querySelectorAll('body *')).find((node) => node.childElementCount === 0 && /Introducing the new/.test(node.textContent ?? ''));
+    let banner = leaf;
+    while (banner && banner.querySelectorAll('button').length < 2) banner = banner.parentElement;
+    const buttons = banner ? banner.querySelectorAll('button') : [];
+    buttons[buttons.length - 1]?.click();
+  });
+  await text.waitFor({ state: 'detached' });
+}
+
 async function main() {
   fs.mkdirSync(OUT_DIR, { recursive: true });
   const server = await bootAdminServer({ config: { ...demoConfig, queue: FAST_QUEUE } });
@@ -53,7 +67,7 @@ async function main() {
     for (const article of ARTICLES) documentIds.push(await publishArticle(admin, article.title));
     // Each article gets a cover (attached) and a photo (awaiting review).
     const jobs = await waitFor(async () => {
-      const response = await admin.get('/ai-assets/jobs?status=all&pageSize=50');
+      const response = await admin.get('/ai-assets/jobs?pageSize=50');
       const results = response.body.results ?? [];
       const done = results.filter((job) => ['succeeded', 'awaiting_review'].includes(job.status));
       return done.length === ARTICLES.length * 2 && results;
@@ -67,6 +81,7 @@ async function main() {
 
     await browser.open('/admin/plugins/ai-assets?status=all');
     await page.getByTestId(`job-row-${cover.id}`).waitFor();
+    await dismissAnnouncement(page);
     await imagesLoaded(page);
     await capture(page, 'jobs-list');
 
@@ -89,7 +104,8 @@ async function main() {
     await browser.open(`/admin/content-manager/collection-types/${ARTICLE}/${documentId}?plugins[i18n][locale]=en`);
     const panel = page.getByTestId('ai-assets-side-panel');
     await page.locator('[data-testid="trigger-outcome-article-cover"][data-outcome="target_set"]').waitFor({ timeout: 30_000 });
-    await panel.getByTestId(`panel-job-${cover.id}`).scrollIntoViewIfNeeded();
+    await panel.getByTestId(`panel-job-${cover.id}`).waitFor();
+    await page.getByTestId('trigger-outcomes').evaluate((node) => node.scrollIntoView({ block: 'center' }));
     await imagesLoaded(page);
     await capture(page, 'side-panel');
 
