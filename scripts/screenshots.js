@@ -49,7 +49,7 @@ async function dismissAnnouncement(page) {
   await page.evaluate(() => {
     const leaf = Array.from(document.querySelectorAll('body *')).find((node) => node.childElementCount === 0 && /Introducing the new/.test(node.textContent ?? ''));
     let banner = leaf;
-    while (banner && banner.querySelectorAll('button').length < 2) banner = banner.parentElement;
+    while (banner && !banner.querySelector('button')) banner = banner.parentElement;
     const buttons = banner ? banner.querySelectorAll('button') : [];
     buttons[buttons.length - 1]?.click();
   });
