@@ -92,7 +92,8 @@ export function registerDocumentTrigger(strapi: Core.Strapi): () => void {
       const { uid } = info;
       void (async () => {
         if (rules.length) await queueRules(strapi, uid, event, rules, target);
-        await refreshJobTitles(strapi, uid, target, info.entry as Record<string, unknown>);
+        // A created entry (or locale) has no older jobs to rename.
+        if (event !== 'create') await refreshJobTitles(strapi, uid, target, info.entry as Record<string, unknown>);
       })();
     })
   );

@@ -5,8 +5,8 @@
  * table, keyed by a unique hash of those four, and upserted with the latest outcome:
  * - an update whose WHERE also says "recorded no later than this one", so an older outcome that arrives
  *   late (another instance, a slow event) never overwrites a newer one;
- * - else an insert; when another instance inserted the same key first, the unique index refuses ours and
- *   the guarded update runs again.
+ * - else an insert; when the key exists after all (a newer outcome, or another instance inserted it first),
+ *   the unique index refuses ours and the guarded update runs again.
  * Written after commit by the document trigger, never inside the editor's request.
  */
 import type { Core } from '@strapi/strapi';
@@ -82,12 +82,11 @@ export function createOutcomeStore({ strapi }: { strapi: Core.Strapi }) {
       };
       const newerOrSame = { outcomeKey: key, recordedAt: { $lte: outcome.recordedAt } };
       if ((await query().updateMany({ where: newerOrSame, data })).count > 0) return;
-      // No row, or a newer one: only the first case inserts.
-      if (await query().findOne({ select: ['id'], where: { outcomeKey: key } })) return;
       try {
         await query().create({ data: { outcomeKey: key, ...data } });
       } catch (error) {
-        // Another instance inserted this key in between: the unique index kept one row; update it if ours is newer.
+        // The key exists: a newer outcome is stored, or another instance inserted it in between. The unique index
+        // kept one row; update it if ours is newer. Any other error has no row to show for it: rethrow.
         if (!(await query().findOne({ select: ['id'], where: { outcomeKey: key } }))) throw error;
         await query().updateMany({ where: newerOrSame, data });
       }
