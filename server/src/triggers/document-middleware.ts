@@ -4,8 +4,9 @@
  * changes: Document Service calls, `create` / `update` with `status: 'published'` (whose internal publish
  * runs below any Document Service middleware), the Content Manager (save, publish, bulk publish), the REST
  * API and Content Releases. Listening there sees each publish exactly once per locale, after commit, and adds
- * no statement to the editor's transaction. Only enqueues; never calls a provider; a failure to queue is
- * logged (and recovered by the publish sweep) without failing the editor's request.
+ * no statement to the editor's transaction. Only enqueues, records each rule's outcome (outcome-store.ts) and
+ * renames the entry's jobs (entry-titles.ts); never calls a provider; a failure to queue is logged (and
+ * recovered by the publish sweep) without failing the editor's request.
  */
 import type { Core } from '@strapi/strapi';
 import type { RuleConfig, TriggerEvent } from '../config/schema';
