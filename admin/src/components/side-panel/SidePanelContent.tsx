@@ -11,6 +11,7 @@ import type { DryRunResult } from '../../types';
 import { getTranslation } from '../../utils/getTranslation';
 import { InlineError, InlineLoading } from '../common/States';
 import { useRuleText } from '../common/useRuleText';
+import { ImageHistory } from './ImageHistory';
 import { PanelJobItem } from './PanelJobItem';
 import { RuleRunner } from './RuleRunner';
 import { TriggerOutcomes } from './TriggerOutcomes';
@@ -63,6 +64,7 @@ export const SidePanelContent = ({ model, collectionType, documentId, savedAt, l
       )}
       <Divider />
       <TriggerOutcomes model={model} documentId={documentId} locale={locale} savedAt={savedAt} ruleIds={ruleIds} />
+      <ImageHistory contentType={model} documentId={documentId} locale={locale} />
       {canGenerate && (
         <>
           <Divider />
