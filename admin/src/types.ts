@@ -8,6 +8,7 @@ export type { HistoryImage } from '../../server/src/media/image-history';
 
 export type { BackfillView, BudgetUsage } from '../../server/src/backfill/view';
 export type { BackfillStatus } from '../../server/src/backfill/types';
+export type { TriggerOutcomeView } from '../../server/src/services/trigger-outcomes';
 
 // The status lists are the server's own (a dependency-free module, bundled into the admin as is).
 export { IN_FLIGHT_STATUSES, JOB_STATUSES, type JobStatus } from '../../server/src/queue/statuses';

@@ -7,6 +7,7 @@ export const queryKeys = {
   jobs: () => [pluginId, 'jobs'] as const,
   jobList: (filters: JobFilters) => [pluginId, 'jobs', 'list', filters] as const,
   job: (id: number) => [pluginId, 'jobs', 'detail', id] as const,
+  triggerOutcomes: (contentType: string, documentId: string, locale?: string) => [pluginId, 'trigger-outcomes', contentType, documentId, locale ?? 'any'] as const,
   /** Under `jobs`: every job mutation may change an entry's image history. */
   history: (query: Record<string, string | undefined>) => [pluginId, 'jobs', 'history', query] as const,
   rules: (contentType?: string) => [pluginId, 'rules', contentType ?? 'all'] as const,

@@ -59,7 +59,7 @@ export function createBackfillRunner(deps: RunnerDeps) {
     } catch (error) {
       if (!(error instanceof PlanError)) throw error;
       log.debug(`ai-assets: backfill ${backfill.id} skips ${row.documentId}: ${error.message}`);
-      return { kind: 'skip', reason: error.message };
+      return { kind: 'skip', reason: error.message, code: 'plan_error' };
     }
   }
 

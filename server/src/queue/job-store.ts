@@ -238,6 +238,16 @@ export const createJobStore = ({ strapi }: { strapi: Core.Strapi }) => {
       return { results: results as Job[], pagination: { page, pageSize, total, pageCount: Math.ceil(total / pageSize) } };
     },
 
+    /**
+     * Gives every job of one document locale the entry's current title (jobs list and search show what the
+     * editor sees now, not the title at queue time). Touches only rows whose title differs.
+     */
+    async retitle(contentType: string, documentId: string, locale: string | null, title: string | null): Promise<number> {
+      const differs = title === null ? { entryTitle: { $notNull: true } } : { $or: [{ entryTitle: { $ne: title } }, { entryTitle: { $null: true } }] };
+      const where = { contentType, targetDocumentId: documentId, targetLocale: locale ?? { $null: true }, ...differs };
+      return (await query().updateMany({ where, data: { entryTitle: title } })).count;
+    },
+
     async countByStatus(): Promise<Record<string, number>> {
       const metadata = strapi.db.metadata.get(JOB_UID);
       const statusColumn = (metadata.attributes.status as { columnName?: string }).columnName ?? 'status';

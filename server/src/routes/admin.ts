@@ -18,6 +18,7 @@ export default {
     { method: 'POST', path: '/jobs/:id/retry', handler: 'jobs.retry', config: can('generate') },
     { method: 'POST', path: '/jobs/:id/regenerate', handler: 'jobs.regenerate', config: can('generate') },
     { method: 'POST', path: '/jobs/:id/edit', handler: 'jobs.edit', config: can('generate') },
+    { method: 'GET', path: '/trigger-outcomes', handler: 'trigger-outcomes.forDocument', config: can('read') },
     { method: 'GET', path: '/rules', handler: 'settings.rules', config: can('read') },
     { method: 'POST', path: '/rules/:ruleId/run', handler: 'settings.runRule', config: can('generate') },
     { method: 'GET', path: '/content-types', handler: 'settings.contentTypes', config: can('read') },

@@ -19,6 +19,7 @@ import { createPlanner } from './planner';
 import { createProvidersService } from './providers';
 import { createQueueService } from './queue';
 import { createSettingsService } from './settings';
+import { createTriggerOutcomesService } from './trigger-outcomes';
 
 const stores = new WeakMap<Core.Strapi, JobStore>();
 function storeOf(strapi: Core.Strapi): JobStore {
@@ -45,6 +46,7 @@ export default {
   providers: createProvidersService,
   queue: withStore(createQueueService),
   settings: createSettingsService,
+  triggerOutcomes: withStore(createTriggerOutcomesService),
   library: createMediaLibrary,
   attacher: createAttacher,
 };

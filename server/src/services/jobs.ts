@@ -12,7 +12,7 @@ import type { JobStatus } from '../queue/statuses';
 import type { Job, JobTrigger, NewJob } from '../queue/types';
 import type { InsertResult, JobStore, ListFilters } from '../queue/job-store';
 import { getService } from '../utils/get-service';
-import type { PlanRequest } from './planner';
+import type { PlanRequest, SkipCode } from './planner';
 import { PlanError } from '../errors/domain';
 import { JobStateError } from '../queue/errors';
 import { toCandidateViews, toJobView, type JobView } from './job-view';
@@ -47,9 +47,9 @@ export const createJobService = ({ strapi, store }: { strapi: Core.Strapi; store
     return store.insert(job, { force });
   }
 
-  async function planAndEnqueue(request: PlanRequest, force = false): Promise<EnqueueResult | { skipped: string }> {
+  async function planAndEnqueue(request: PlanRequest, force = false): Promise<EnqueueResult | { skipped: string; code: SkipCode }> {
     const plan = await getService(strapi, 'planner').plan(request);
-    if (plan.kind === 'skip') return { skipped: plan.reason };
+    if (plan.kind === 'skip') return { skipped: plan.reason, code: plan.code };
     return enqueue(plan.job, force);
   }
 

@@ -35,8 +35,13 @@ export interface PlanRequest {
   entry?: Record<string, unknown>;
 }
 
-/** `code` lets bulk runs count skips by cause; `has_file` is the onlyIfEmpty skip. */
-export type Plan = { kind: 'job'; job: NewJob } | { kind: 'skip'; reason: string; code?: 'has_file' };
+/**
+ * Why a plan queues nothing, so bulk runs count skips by cause and the trigger outcome names it:
+ * `has_file` is the onlyIfEmpty skip, `locale` the rule's locale filter, `no_source` an edit with no source image,
+ * `plan_error` a plan that could not be made (bulk runs skip such entries instead of stopping).
+ */
+export type SkipCode = 'has_file' | 'locale' | 'no_source' | 'plan_error';
+export type Plan = { kind: 'job'; job: NewJob } | { kind: 'skip'; reason: string; code: SkipCode };
 
 
 function hasFile(value: unknown): boolean {
@@ -71,7 +76,7 @@ export const createPlanner = ({ strapi }: { strapi: Core.Strapi }) => ({
   async plan(request: PlanRequest): Promise<Plan> {
     const { rule } = request;
     const config = getService(strapi, 'config').get();
-    if (!ruleAppliesToLocale(rule, request.locale)) return { kind: 'skip', reason: `locale ${request.locale} is not in the rule's locales` };
+    if (!ruleAppliesToLocale(rule, request.locale)) return { kind: 'skip', reason: `locale ${request.locale} is not in the rule's locales`, code: 'locale' };
 
     const access = templateAccessOf(config);
     // An override is typed by an editor: it gets the same allowlist as the rule author's templates.
@@ -117,7 +122,7 @@ export const createPlanner = ({ strapi }: { strapi: Core.Strapi }) => ({
     let sourceHash: string | null = null;
     if (rule.operation === 'edit' || request.sourceFileIdOverride) {
       sourceFileId = request.sourceFileIdOverride ?? firstFileId(entry[rule.source as string]);
-      if (!sourceFileId) return { kind: 'skip', reason: `"${rule.source}" has no image to edit` };
+      if (!sourceFileId) return { kind: 'skip', reason: `"${rule.source}" has no image to edit`, code: 'no_source' };
       const sourceFile = await getService(strapi, 'library').findFile(sourceFileId);
       sourceHash = sourceFile?.hash ?? null;
     }

@@ -11,6 +11,7 @@ import type { Planner } from '../services/planner';
 import type { ProvidersService } from '../services/providers';
 import type { QueueService } from '../services/queue';
 import type { SettingsService } from '../services/settings';
+import type { TriggerOutcomesService } from '../services/trigger-outcomes';
 import type { MediaLibrary } from '../media/library';
 import type { Attacher } from '../media/attach';
 import type { JobStore } from '../queue/job-store';
@@ -34,6 +35,7 @@ interface Services {
   providers: ProvidersService;
   queue: QueueService;
   settings: SettingsService;
+  triggerOutcomes: TriggerOutcomesService;
   library: MediaLibrary;
   attacher: Attacher;
 }

@@ -75,6 +75,7 @@ export const schemas = {
       dryRun: z.boolean().default(false),
     })
     .strict(),
+  triggerOutcomesQuery: z.object({ contentType: z.string().min(1).max(200), documentId, locale: locale.optional() }).strict(),
   rulesQuery: z.object({ contentType: z.string().max(200).optional() }).strict(),
 };
 

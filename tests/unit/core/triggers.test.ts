@@ -1,4 +1,5 @@
-import { HUB_EVENTS, documentOf } from '../../../server/src/triggers/document-middleware';
+import { HUB_EVENTS, documentOf, outcomeOf } from '../../../server/src/triggers/document-middleware';
+import { outcomeKey } from '../../../server/src/triggers/outcome-store';
 import { isPluginWrite, runAsPluginWrite } from '../../../server/src/triggers/plugin-writes';
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -16,6 +17,36 @@ describe('triggers/document-middleware', () => {
       ['an undefined entry', undefined, null],
     ])('reads %s', (_label, entry, expected) => {
       expect(documentOf(entry)).toEqual(expected);
+    });
+  });
+
+  describe('outcomeOf', () => {
+    const job = { id: 7 } as never;
+    it.each([
+      ['a new job', { job, deduplicated: false }, { outcome: 'queued', jobId: 7, reason: null }],
+      ['an active job with the same inputs', { job, deduplicated: true }, { outcome: 'duplicate', jobId: 7, reason: null }],
+      ['the onlyIfEmpty skip', { skipped: '"cover" already has a file', code: 'has_file' }, { outcome: 'target_set', jobId: null, reason: '"cover" already has a file' }],
+      ['the locale filter', { skipped: 'locale fr is not in the rule\'s locales', code: 'locale' }, { outcome: 'locale_filtered', jobId: null, reason: "locale fr is not in the rule's locales" }],
+      ['an edit without source image', { skipped: '"photo" has no image to edit', code: 'no_source' }, { outcome: 'no_source', jobId: null, reason: '"photo" has no image to edit' }],
+      ['a plan error', { skipped: 'prompt renders empty', code: 'plan_error' }, { outcome: 'not_planned', jobId: null, reason: 'prompt renders empty' }],
+    ])('names %s', (_label, planned, expected) => {
+      expect(outcomeOf(planned as never)).toEqual(expected);
+    });
+  });
+
+  describe('outcomeKey', () => {
+    const base = { rule: 'cover', contentType: 'api::article.article', documentId: 'doc1', locale: 'en' };
+    it('is the same for the same rule, content type, document and locale', () => {
+      expect(outcomeKey({ ...base })).toBe(outcomeKey(base));
+    });
+    it.each([['rule', { rule: 'photo' }], ['content type', { contentType: 'api::page.page' }], ['document', { documentId: 'doc2' }], ['locale', { locale: 'fr' }], ['missing locale', { locale: null }]])(
+      'differs by %s',
+      (_label, change) => {
+        expect(outcomeKey({ ...base, ...change })).not.toBe(outcomeKey(base));
+      }
+    );
+    it('cannot be forged by moving text between parts', () => {
+      expect(outcomeKey({ ...base, rule: 'a', contentType: 'b|c' })).not.toBe(outcomeKey({ ...base, rule: 'a|b', contentType: 'c' }));
     });
   });
 

@@ -23,6 +23,7 @@ const QUEUE_LABELS: Record<string, string> = {
   pollIntervalMs: 'Checks for new jobs every',
   backoffBaseMs: 'First retry after',
   maxBackoffMs: 'Longest wait between retries',
+  maxRetryAfterMs: 'Longest provider-asked wait honoured',
   worker: 'Worker runs in this process',
 };
 

@@ -14,6 +14,7 @@ import { useRuleText } from '../common/useRuleText';
 import { ImageHistory } from './ImageHistory';
 import { PanelJobItem } from './PanelJobItem';
 import { RuleRunner } from './RuleRunner';
+import { TriggerOutcomes } from './TriggerOutcomes';
 import { useFormFollowsAttach } from './useFormFollowsAttach';
 
 interface SidePanelContentProps {
@@ -62,6 +63,7 @@ export const SidePanelContent = ({ model, collectionType, documentId, savedAt, l
         ))
       )}
       <Divider />
+      <TriggerOutcomes model={model} documentId={documentId} locale={locale} savedAt={savedAt} ruleIds={ruleIds} />
       <ImageHistory contentType={model} documentId={documentId} locale={locale} />
       {canGenerate && (
         <>
