@@ -18,10 +18,12 @@ APP="$WORK/my-app"
 STRAPI_PID=""
 cleanup() {
   local rc=$?
-  if [ -n "$STRAPI_PID" ] && kill -0 "$STRAPI_PID" 2>/dev/null; then
-    kill "$STRAPI_PID" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$STRAPI_PID" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "$STRAPI_PID" 2>/dev/null || true
+  # Strapi runs in its own process group (setsid below): `npx` leaves `node strapi start` as a child that a
+  # plain kill of the npx pid would orphan, so the whole group is signalled.
+  if [ -n "$STRAPI_PID" ] && kill -0 -- "-$STRAPI_PID" 2>/dev/null; then
+    kill -- "-$STRAPI_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 -- "-$STRAPI_PID" 2>/dev/null || break; sleep 0.2; done
+    kill -9 -- "-$STRAPI_PID" 2>/dev/null || true
   fi
   if [ "$rc" != 0 ] && [ -f "$WORK/strapi.log" ]; then echo "--- last lines of the app's log ---"; tail -n 60 "$WORK/strapi.log"; fi
   if [ "${KEEP_TMP:-}" = 1 ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
@@ -158,7 +160,7 @@ step "strapi build"
 (cd "$APP" && NODE_ENV=production npx strapi build) >"$WORK/build.log" 2>&1 || { tail -n 40 "$WORK/build.log"; exit 1; }
 PORT=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
 step "strapi start on 127.0.0.1:$PORT"
-(cd "$APP" && exec env NODE_ENV=production HOST=127.0.0.1 PORT=$PORT npx strapi start) >"$WORK/strapi.log" 2>&1 &
+(cd "$APP" && exec setsid env NODE_ENV=production HOST=127.0.0.1 PORT=$PORT npx strapi start) >"$WORK/strapi.log" 2>&1 &
 STRAPI_PID=$!
 
 # 5. Register the first admin, create and publish a post, poll until the published post has the plugin's image.
