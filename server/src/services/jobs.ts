@@ -131,6 +131,20 @@ export const createJobService = ({ strapi, store }: { strapi: Core.Strapi; store
       };
     },
 
+    /** The running job's latest partial frame (small WebP), or null when it has none (not running, not streamed). */
+    async preview(id: number) {
+      const job = await mustFind(id);
+      const live = job.status === 'running' && job.previewData;
+      return {
+        jobId: job.id,
+        status: job.status,
+        startedAt: job.startedAt ? new Date(job.startedAt).toISOString() : null,
+        frame: live
+          ? { index: job.previewIndex ?? 0, at: job.previewAt ? new Date(job.previewAt).toISOString() : null, image: `data:image/webp;base64,${job.previewData}` }
+          : null,
+      };
+    },
+
     async approve(id: number, input: { field?: string; userId?: number }) {
       const job = await mustFind(id);
       const field = input.field ?? job.targetField;

@@ -31,12 +31,34 @@ export const localParamsSchema = z
     title: z.string().max(300).optional(),
     /** Simulated provider latency, for demos and tests of in-flight behaviour. */
     delayMs: z.number().int().min(0).max(600_000).default(0),
+    /** Blurred in-progress frames shown while `delayMs` runs (like OpenAI's `partial_images`); 0 = none. */
+    partial_images: z.number().int().min(0).max(3).default(2),
     // Accepted for drop-in compatibility with OpenAI-shaped rules; the local renderer ignores them.
     quality: z.string().optional(),
     background: z.string().optional(),
     n: z.literal(1).optional(),
   })
   .strict();
+
+/** Width of a partial frame: a preview, not an image anyone keeps. */
+const PARTIAL_WIDTH = 256;
+
+/**
+ * Waits `delayMs` in all, sending `count` progressively sharper (less blurred) frames of the finished image
+ * along the way, so the admin's live preview can be watched without a network provider.
+ */
+async function waitShowingPartials(finished: Buffer, params: { delayMs: number; partial_images: number }, options: ProviderCallOptions): Promise<void> {
+  // Without a delay there is nothing to watch: no frames, no extra work.
+  const count = options.onPartial && params.delayMs > 0 ? params.partial_images : 0;
+  const step = params.delayMs / (count + 1);
+  for (let index = 0; index < count; index += 1) {
+    await abortableSleep(step, options.signal);
+    const sigma = 24 / (index + 1) ** 2;
+    const frame = await sharp(finished).resize({ width: PARTIAL_WIDTH }).blur(sigma).png().toBuffer();
+    await options.onPartial?.({ index, data: frame, mime: 'image/png' });
+  }
+  await abortableSleep(step, options.signal);
+}
 
 function resolveSize(size: string | undefined, fallback: { width: number; height: number }) {
   return !size || size === 'auto' ? fallback : (parseSize(size) as { width: number; height: number });
@@ -50,9 +72,9 @@ function parseParams(params: Record<string, unknown>) {
   throw new InvalidRequestError(`Invalid params.${issue.path.join('.')}: ${issue.message}`);
 }
 
-async function generate(request: GenerateRequest, { signal }: ProviderCallOptions): Promise<ProviderResult> {
+async function generate(request: GenerateRequest, options: ProviderCallOptions): Promise<ProviderResult> {
+  const { signal } = options;
   const params = parseParams(request.params);
-  await abortableSleep(params.delayMs, signal);
   const { width, height } = resolveSize(params.size, { width: 1024, height: 1024 });
   const layers = renderArtworkLayers({ width, height, prompt: request.prompt, seed: params.seed, title: params.title }, BACKGROUND_SCALE);
   // Rasterize first: resizing the SVG itself would make sharp re-render it at full density.
@@ -62,16 +84,17 @@ async function generate(request: GenerateRequest, { signal }: ProviderCallOption
     .composite(layers.text ? [{ input: Buffer.from(layers.text) }] : [])
     .png({ compressionLevel: 6, adaptiveFiltering: false })
     .toBuffer();
+  await waitShowingPartials(data, params, options);
   throwIfAborted(signal);
   return { images: [{ data, mime: 'image/png', width, height }], model: 'local-artwork-1', usage: { images: 1 }, costUsd: 0 };
 }
 
 /** Deterministic edit: fit the source to size, tint it with the prompt's palette and caption it. */
-async function edit(request: EditRequest, { signal }: ProviderCallOptions): Promise<ProviderResult> {
+async function edit(request: EditRequest, options: ProviderCallOptions): Promise<ProviderResult> {
+  const { signal } = options;
   const params = parseParams(request.params);
   const source = request.images[0];
   if (!source) throw new InvalidRequestError('An edit needs a source image.');
-  await abortableSleep(params.delayMs, signal);
 
   const { image: sourceImage, info: sourceInfo } = await openImage(source.data, 'source image');
   const { width, height } = resolveSize(params.size, { width: sourceInfo.width, height: sourceInfo.height });
@@ -101,6 +124,7 @@ async function edit(request: EditRequest, { signal }: ProviderCallOptions): Prom
     const editedWithAlpha = await sharp(edited).joinChannel(editAlpha).png().toBuffer();
     edited = await sharp(base).composite([{ input: editedWithAlpha, blend: 'over' }]).removeAlpha().png().toBuffer();
   }
+  await waitShowingPartials(edited, params, options);
   throwIfAborted(signal);
   return { images: [{ data: edited, mime: 'image/png', width, height }], model: 'local-artwork-1', usage: { images: 1 }, costUsd: 0 };
 }

@@ -7,7 +7,7 @@ import { createHttpClient } from '../../http/client';
 import { urlOption } from '../common/url-option';
 import type { ImageProvider, ProviderType } from '../types';
 import { createOpenAICompatibleProvider } from './core';
-import { apiKeyOption, dispatcherOption, timeoutOption } from './options';
+import { apiKeyOption, dispatcherOption, partialImagesOption, timeoutOption } from './options';
 import { DEFAULT_PRICES, pricesSchema } from './pricing';
 
 export const openAIOptionsSchema = z
@@ -18,6 +18,7 @@ export const openAIOptionsSchema = z
     project: z.string().min(1).optional(),
     model: z.string().min(1).default('gpt-image-2'),
     timeoutMs: timeoutOption,
+    partialImages: partialImagesOption,
     /** Merged over the defaults by model id. */
     prices: pricesSchema.optional(),
     dispatcher: dispatcherOption,
@@ -53,6 +54,7 @@ export const openAIProviderType: ProviderType = {
       bodyModel: (paramsModel) => paramsModel ?? config.model,
       paths: { generations: 'images/generations', edits: 'images/edits' },
       prices: { ...DEFAULT_PRICES, ...config.prices },
+      partialImages: config.partialImages,
     });
   },
 };
