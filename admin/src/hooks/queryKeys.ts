@@ -7,6 +7,7 @@ export const queryKeys = {
   jobs: () => [pluginId, 'jobs'] as const,
   jobList: (filters: JobFilters) => [pluginId, 'jobs', 'list', filters] as const,
   job: (id: number) => [pluginId, 'jobs', 'detail', id] as const,
+  jobPreview: (id: number) => [pluginId, 'jobs', 'preview', id] as const,
   rules: (contentType?: string) => [pluginId, 'rules', contentType ?? 'all'] as const,
   contentTypes: () => [pluginId, 'content-types'] as const,
   settings: () => [pluginId, 'settings'] as const,
@@ -20,3 +21,5 @@ export const queryKeys = {
 export const LIVE_REFRESH_MS = 2000;
 /** How often the edit view's panel looks for jobs it did not start (one small indexed query). */
 export const PANEL_IDLE_REFRESH_MS = 10_000;
+/** Polling interval of a running job's live preview (partial frames arrive every few seconds). */
+export const PREVIEW_REFRESH_MS = 1000;
