@@ -5,7 +5,7 @@
  */
 import { FakeOpenAI } from '../fakes/fake-openai';
 import { config, coverRule } from '../integration/support/configs';
-import { publishArticle, waitForEntryJob, waitForJob } from './support/articles';
+import { createEntry, publishArticle, waitForEntryJob, waitForJob } from './support/articles';
 import { setupAdminSession } from './support/session';
 
 const API_KEY = 'sk-proj-e2e-streaming-0c4f1a9d';
@@ -35,7 +35,7 @@ describe('live preview of a streaming job', () => {
     await image.waitFor({ timeout: 15_000 });
     const first = Number(await preview.getAttribute('data-frame-index'));
     await expect(image.evaluate((element) => getComputedStyle(element).filter)).resolves.toMatch(/^blur\(/);
-    await expect(page.getByTestId(`live-preview-elapsed-${job.id}`).textContent()).resolves.toMatch(/^Step \d · \d+ s$/);
+    await expect(page.getByTestId(`live-preview-elapsed-${job.id}`).textContent()).resolves.toMatch(/^Step \d · \d+ sec$/);
     expect(await page.getByTestId('job-result-image').count()).toBe(0);
     await session.browser.screenshot('live-preview-01-first-frame');
 
@@ -54,13 +54,18 @@ describe('live preview of a streaming job', () => {
 
   it('shows the running job\'s partial frame in the Content Manager side panel', async () => {
     const page = session.browser.page;
-    const documentId = await publishArticle(session.admin, 'Salt Flats');
-    const job = await waitForEntryJob(session.admin, documentId, ['queued', 'running']);
+    // A draft (no publish, so no job yet): the job starts from the panel, with the panel already on screen.
+    const documentId = await createEntry(session.admin, 'api::article.article', { title: 'Salt Flats', summary: 'About salt.' }, 'en');
     await session.browser.open(`/admin/content-manager/collection-types/api::article.article/${documentId}?plugins[i18n][locale]=en`);
     const panel = page.getByTestId('ai-assets-side-panel');
-    await panel.getByTestId(`live-preview-image-${job.id}`).waitFor({ timeout: 20_000 });
+    const run = page.waitForResponse((response) => response.url().endsWith(`/ai-assets/rules/${streamedRule.id}/run`));
+    await panel.getByTestId(`panel-generate-${streamedRule.id}`).click();
+    const jobId = ((await (await run).json()) as { data: { jobId: number } }).data.jobId;
+
+    await panel.getByTestId(`live-preview-image-${jobId}`).waitFor({ timeout: 20_000 });
+    await expect(panel.getByTestId(`live-preview-elapsed-${jobId}`).textContent()).resolves.toMatch(/^Step \d · \d+ sec$/);
     await session.browser.screenshot('live-preview-04-side-panel');
-    await panel.locator(`[data-testid="status-badge-${job.id}"][data-status="awaiting_review"]`).waitFor({ timeout: 30_000 });
-    await expect(panel.getByTestId(`live-preview-${job.id}`).count()).resolves.toBe(0);
+    await panel.locator(`[data-testid="status-badge-${jobId}"][data-status="awaiting_review"]`).waitFor({ timeout: 30_000 });
+    await expect(panel.getByTestId(`live-preview-${jobId}`).count()).resolves.toBe(0);
   });
 });

@@ -8,12 +8,11 @@ import { getTranslation } from '../../utils/getTranslation';
 /** Blur of a frame: the first partial is shown very soft, each later one sharper (the final image is sharp). */
 const blurFor = (index: number) => `blur(${(8 / (index + 1)).toFixed(1)}px)`;
 
-/** "12 s", "2 min 05 s": whole seconds, so the counter ticks visibly. */
+/** "12 sec", "2 min 5 sec" in the editor's language: whole seconds, so the counter ticks visibly. */
 function formatElapsed(intl: IntlShape, ms: number): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
-  if (seconds < 60) return intl.formatNumber(seconds, { style: 'unit', unit: 'second' });
-  const minutes = Math.floor(seconds / 60);
-  return `${intl.formatNumber(minutes, { style: 'unit', unit: 'minute' })} ${String(seconds % 60).padStart(2, '0')} s`;
+  const secondsPart = intl.formatNumber(seconds % 60, { style: 'unit', unit: 'second' });
+  return seconds < 60 ? secondsPart : `${intl.formatNumber(Math.floor(seconds / 60), { style: 'unit', unit: 'minute' })} ${secondsPart}`;
 }
 
 /** Re-renders every second while mounted. */
