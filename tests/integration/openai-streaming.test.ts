@@ -42,7 +42,8 @@ describe('openai streaming in a real Strapi', () => {
     });
     await createSuperAdmin(app.strapi);
     token = await login(app.strapi, 'super@example.test');
-  });
+    // Booting Strapi on a busy CI machine can take longer than the default hook time.
+  }, 180_000);
   afterAll(async () => {
     await app?.stop();
     await fake?.stop();
