@@ -12,14 +12,25 @@ export interface JobLivePreview {
   frame: { index: number; at: string | null; image: string } | null;
 }
 
-/** The running job's latest partial frame, polled while `running` is true. */
+const isAbort = (error: unknown) => (error as { name?: unknown } | null)?.name === 'AbortError';
+
+/**
+ * The running job's latest partial frame, polled while `running` is true. The preview disappears the moment
+ * the job ends, often with a poll under way: the fetch client aborts that request on unmount, which is not an
+ * error worth reporting, so the poll then just yields no frame.
+ */
 export const useJobPreview = (id: number, running: boolean) => {
   const { get } = useFetchClient();
   return useQuery(
     queryKeys.jobPreview(id),
-    async () => {
-      const { data } = await get<{ data: JobLivePreview }>(`/ai-assets/jobs/${id}/preview`);
-      return data.data;
+    async (): Promise<JobLivePreview | null> => {
+      try {
+        const { data } = await get<{ data: JobLivePreview }>(`/ai-assets/jobs/${id}/preview`);
+        return data.data;
+      } catch (error) {
+        if (isAbort(error)) return null;
+        throw error;
+      }
     },
     {
       enabled: running,
