@@ -1,7 +1,10 @@
 /** Shapes of the server's admin API answers (docs/admin-api.md). */
 
 import type { JobStatus } from '../../server/src/queue/statuses';
-import type { JobView as ServerJobView } from '../../server/src/services/job-view';
+import type { CandidateView, JobView as ServerJobView } from '../../server/src/services/job-view';
+
+export type { CandidateView } from '../../server/src/services/job-view';
+export type { HistoryImage } from '../../server/src/media/image-history';
 
 export type { BackfillView, BudgetUsage } from '../../server/src/backfill/view';
 export type { BackfillStatus } from '../../server/src/backfill/types';
@@ -20,6 +23,8 @@ export interface JobDetail extends JobView {
   children: JobView[];
   sourceFile: { id: number; url: string; width: number; height: number } | null;
   entryMediaFields: string[];
+  /** Every image of a job that asked for several (empty otherwise). */
+  candidates: CandidateView[];
 }
 
 export interface Pagination {
@@ -62,6 +67,9 @@ export interface RuleView {
   params: Record<string, unknown> | null;
   output: Record<string, unknown> | null;
   folder: string | null;
+  mode: 'sync' | 'batch';
+  /** Whether a backfill of this rule may use the provider's Batch API (half price, results within 24 h). */
+  batchAvailable: boolean;
 }
 
 export interface ContentTypeView {

@@ -21,6 +21,7 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   registerJobWebhookEvents(strapi);
   scheduleRetention(strapi, getService(strapi, 'jobStore'), config.retention);
   getService(strapi, 'queue').start();
+  if (config.queue.worker) getService(strapi, 'batches').start();
   getService(strapi, 'publishSweep').start();
   getService(strapi, 'backfills').start();
 };

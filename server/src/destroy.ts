@@ -7,5 +7,6 @@ export default async ({ strapi }: { strapi: Core.Strapi }) => {
   // Abort in-flight provider calls and put their jobs back to `queued` for the next process.
   strapi.cron.remove(RETENTION_TASK);
   await getService(strapi, 'publishSweep').stop();
+  await getService(strapi, 'batches').stop();
   await getService(strapi, 'queue').stop();
 };

@@ -6,6 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import { type Fault, FakeServer, makeImage, type RecordedPart, type RecordedRequest } from './fake-server';
 import { isStreamFault, sendImageStream, type StreamFault, type StreamSettings } from './fake-openai-stream';
+import { FakeBatchApi } from './fake-openai-batch';
 
 export type OpenAIFault =
   | 'rate_limit'
@@ -75,6 +76,8 @@ export class FakeOpenAI extends FakeServer<OpenAIFault> {
   readonly limitRefusals: RecordedRequest[] = [];
   /** Streamed answers (`stream: true`, see fake-openai-stream.ts); tests may change them. */
   streaming: StreamSettings = { frameDelayMs: 0 };
+  /** `/v1/files` and `/v1/batches` (see fake-openai-batch.ts). */
+  readonly batchApi: FakeBatchApi = new FakeBatchApi(this, (res, status, body, headers) => this.sendJson(res, status, body, headers));
 
   constructor(private readonly options: FakeOpenAIOptions = {}) {
     super();
@@ -131,6 +134,7 @@ export class FakeOpenAI extends FakeServer<OpenAIFault> {
       if (credential !== expected || fault?.name === 'bad_key') {
         return fail(401, { message: 'Incorrect API key provided: sk-test-***cdef. You can find your API key at https://platform.openai.com/account/api-keys.', type: 'invalid_request_error', param: null, code: 'invalid_api_key' });
       }
+      if (this.batchApi.handles(request.path)) return await this.batchApi.handle(request, res, headers);
       const route = this.options.route ? this.options.route(request) : this.defaultRoute(request);
       if (!route || request.method !== 'POST') return fail(404, { message: `Invalid URL (${request.method} ${request.path})`, type: 'invalid_request_error', param: null, code: null });
       const echoOnSuccess = fault?.name === 'echo_key_success';

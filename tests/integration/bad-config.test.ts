@@ -24,6 +24,9 @@ describe('startup config validation', () => {
       'ai-assets: rules[0].on: "publish" never happens on api::snippet.snippet (Draft & Publish is off): use "create" and/or "update" instead',
     ],
     ['a queue setting out of range', config([coverRule], { queue: { concurrency: 0 } }), 'ai-assets: queue.concurrency'],
+    ['batch mode on a provider without a Batch API', config([{ ...coverRule, mode: 'batch' }]), 'ai-assets: rules[0].mode: "batch" needs a provider with a Batch API (type openai); "studio" is of type local'],
+    ['batch mode on an edit rule', config([{ ...coverRule, operation: 'edit', source: 'cover', mode: 'batch' }]), 'ai-assets: rules[0].mode: "batch" is only available for operation "generate"'],
+    ['a batch poll interval out of range', config([coverRule], { batch: { pollIntervalMs: 10 } }), 'ai-assets: batch.pollIntervalMs'],
   ])('refuses to start with %s', async (_case, badConfig, message) => {
     await expect(bootPlayground({ config: badConfig, workDir })).rejects.toThrow(message);
   });

@@ -28,7 +28,7 @@ describe('review workflow and admin API', () => {
     app = await bootPlayground({ config: config([reviewRule]) });
     await createSuperAdmin(app.strapi);
     admin = api(app.strapi, await login(app.strapi, 'super@example.test'));
-  });
+  }, 180_000);
   afterAll(async () => {
     await app?.stop();
     if (app) removeWorkDir(app.workDir);

@@ -8,6 +8,8 @@ export const queryKeys = {
   jobList: (filters: JobFilters) => [pluginId, 'jobs', 'list', filters] as const,
   job: (id: number) => [pluginId, 'jobs', 'detail', id] as const,
   jobPreview: (id: number) => [pluginId, 'jobs', 'preview', id] as const,
+  /** Under `jobs`: every job mutation may change an entry's image history. */
+  history: (query: Record<string, string | undefined>) => [pluginId, 'jobs', 'history', query] as const,
   rules: (contentType?: string) => [pluginId, 'rules', contentType ?? 'all'] as const,
   contentTypes: () => [pluginId, 'content-types'] as const,
   settings: () => [pluginId, 'settings'] as const,

@@ -8,6 +8,8 @@ export interface CreateBackfillVariables {
   ruleId: string;
   filters?: Record<string, unknown>;
   locale?: string;
+  /** 'batch': through the provider's Batch API; omitted: the rule's own mode. */
+  mode?: 'sync' | 'batch';
   /** Only estimate: nothing is queued or paid until POST .../start. */
   dryRun?: boolean;
 }

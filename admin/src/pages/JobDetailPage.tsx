@@ -4,6 +4,7 @@ import { useIntl } from 'react-intl';
 import { useParams } from 'react-router-dom';
 
 import { StatusBadge } from '../components/common/StatusBadge';
+import { Candidates } from '../components/job-detail/Candidates';
 import { JobActions } from '../components/job-detail/JobActions';
 import { JobAttempts } from '../components/job-detail/JobAttempts';
 import { JobFacts } from '../components/job-detail/JobFacts';
@@ -11,6 +12,9 @@ import { JobLineage } from '../components/job-detail/JobLineage';
 import { JobPreview } from '../components/job-detail/JobPreview';
 import { JobPrompts } from '../components/job-detail/JobPrompts';
 import { JobProvenance } from '../components/job-detail/JobProvenance';
+import { JobRenditions } from '../components/job-detail/JobRenditions';
+import { Section } from '../components/common/Section';
+import { ImageHistory } from '../components/side-panel/ImageHistory';
 import { useJob } from '../hooks/useJob';
 import { IN_FLIGHT_STATUSES } from '../types';
 import { getErrorMessage } from '../utils/errors';
@@ -59,6 +63,8 @@ export const JobDetailPage = () => {
           <Grid.Root gap={4}>
             <Grid.Item col={7} s={12} direction="column" alignItems="stretch" gap={4}>
               <JobPreview job={data} />
+              <Candidates job={data} />
+              <JobRenditions job={data} />
               <JobPrompts job={data} />
               <JobAttempts job={data} />
             </Grid.Item>
@@ -66,6 +72,9 @@ export const JobDetailPage = () => {
               <JobFacts job={data} />
               <JobLineage job={data} />
               <JobProvenance job={data} />
+              <Section title={t('history.title', 'Image history of this entry')} testId="job-image-history">
+                <ImageHistory contentType={data.contentType} documentId={data.documentId} locale={data.locale ?? undefined} />
+              </Section>
             </Grid.Item>
           </Grid.Root>
         </Flex>

@@ -31,6 +31,12 @@ export interface RunnerDeps {
 
 const roundUsd = (value: number) => Math.round(value * 1_000_000) / 1_000_000;
 
+/** The backfill's own mode wins over the rule's (the planner put the rule's on the job). */
+function modeOf(backfill: Backfill, job: NewJob): NewJob['mode'] {
+  const mode = backfill.mode ?? job.mode;
+  return mode === 'batch' && job.operation === 'generate' ? 'batch' : null;
+}
+
 export function createBackfillRunner(deps: RunnerDeps) {
   const { store, backfillJobs, log } = deps;
 
@@ -83,7 +89,7 @@ export function createBackfillRunner(deps: RunnerDeps) {
       }
       hashes.add(plan.job.inputHash);
       toQueue += 1;
-      const cost = deps.estimate({ provider: plan.job.provider, operation: plan.job.operation, params: plan.job.params });
+      const cost = deps.estimate({ provider: plan.job.provider, operation: plan.job.operation, params: plan.job.params, mode: modeOf(backfill, plan.job) });
       if (cost === undefined) unpriced += 1;
       else usd += cost;
     }
@@ -121,7 +127,7 @@ export function createBackfillRunner(deps: RunnerDeps) {
     for (const row of rows) {
       const plan = await planEntry(backfill, rule, row, entries);
       if (plan.kind === 'skip') counts[plan.code === 'has_file' ? 'skippedHasImage' : 'skippedOther'] += 1;
-      else jobs.push({ ...plan.job, backfillId: backfill.id });
+      else jobs.push({ ...plan.job, backfillId: backfill.id, mode: modeOf(backfill, plan.job) });
     }
     const { inserted, deduplicated } = await deps.enqueueMany(jobs);
     counts.queued = inserted;

@@ -1,3 +1,4 @@
+import type { JobMode } from '../config/schema';
 /** One row of plugin::ai-assets.backfill and its statuses. */
 export const BACKFILL_STATUSES = ['estimating', 'ready', 'running', 'paused', 'done', 'canceled'] as const;
 export type BackfillStatus = (typeof BACKFILL_STATUSES)[number];
@@ -18,6 +19,8 @@ export interface Backfill {
   filters: Record<string, unknown> | null;
   locale: string | null;
   onlyIfEmpty: boolean;
+  /** 'batch': its jobs go through the provider's Batch API; null: the rule's own mode. */
+  mode: JobMode | null;
   status: BackfillStatus;
   /** Start running as soon as the estimate is done (a POST without dryRun is the operator's confirmation). */
   startWhenReady: boolean;

@@ -1,4 +1,5 @@
 /** What the admin and API clients see of a backfill: the estimate, live progress, money, ETA. */
+import type { BatchView } from '../batch/view';
 import type { JobStatus } from '../queue/statuses';
 import type { Backfill, BackfillStatus, EstimateSkipped } from './types';
 
@@ -17,6 +18,10 @@ export interface BackfillView {
   filters: Record<string, unknown>;
   locale: string | null;
   onlyIfEmpty: boolean;
+  /** 'batch': jobs go through the provider's Batch API. */
+  mode: 'sync' | 'batch';
+  /** Its provider batches, newest first (batch mode only). */
+  batches: BatchView[];
   status: BackfillStatus;
   /** The estimate (dry run): entries matching, jobs it would queue, entries it would skip and why, cost. */
   matched: number;
@@ -57,7 +62,7 @@ const iso = (value: string | Date | null | undefined) => (value ? new Date(value
 export function toBackfillView(
   backfill: Backfill,
   jobs: { counts: Partial<Record<JobStatus, number>>; spentUsd: number; waiting: string | null },
-  extra: { budgets: BudgetUsage[]; finishedPerSecond: number }
+  extra: { budgets: BudgetUsage[]; finishedPerSecond: number; batches?: BatchView[] }
 ): BackfillView {
   const count = (status: JobStatus) => jobs.counts[status] ?? 0;
   const skippedRun = backfill.skippedDuplicate + backfill.skippedHasImage + backfill.skippedOther;
@@ -74,6 +79,8 @@ export function toBackfillView(
     filters: backfill.filters ?? {},
     locale: backfill.locale ?? null,
     onlyIfEmpty: Boolean(backfill.onlyIfEmpty),
+    mode: backfill.mode === 'batch' ? 'batch' : 'sync',
+    batches: extra.batches ?? [],
     status: backfill.status,
     matched: backfill.matched,
     toQueue: backfill.toQueue,

@@ -58,6 +58,10 @@ const ruleOutputSchema = z.unknown().default({}).transform((value, ctx): RuleOut
   return z.NEVER;
 });
 
+/** How a job reaches its provider: one synchronous call, or a line in a Batch API file. */
+export const JOB_MODES = ['sync', 'batch'] as const;
+export type JobMode = (typeof JOB_MODES)[number];
+
 export const ruleSchema = z
   .object({
     id: z.string().regex(kebabCase, 'must be kebab-case, e.g. "article-cover"'),
@@ -78,9 +82,14 @@ export const ruleSchema = z
     altText: z.string().max(1000).optional(),
     caption: z.string().max(1000).optional(),
     folder: z.string().max(500).default('AI Assets'),
+    /** `batch`: generations go through the provider's Batch API (half price, results within 24 h). */
+    mode: z.enum(JOB_MODES).default('sync'),
   })
   .strict()
   .superRefine((rule, ctx) => {
+    if (rule.mode === 'batch' && rule.operation !== 'generate') {
+      ctx.addIssue({ code: 'custom', path: ['mode'], message: '"batch" is only available for operation "generate"' });
+    }
     if (rule.operation === 'edit' && !rule.source) {
       ctx.addIssue({ code: 'custom', path: ['source'], message: 'is required when operation is "edit"' });
     }
@@ -146,6 +155,21 @@ export const backfillSchema = z
   .strict();
 export type BackfillConfig = z.infer<typeof backfillSchema>;
 
+/** Batch mode (OpenAI Batch API): how jobs are grouped, sent and polled. */
+export const batchSchema = z
+  .object({
+    /** How often an open batch is asked for its status. The provider answers within 24 h: there is no point asking every second. */
+    pollIntervalMs: z.number().int().min(100).max(3_600_000).default(60_000),
+    /** Requests per batch file (OpenAI takes up to 50,000 and 200 MB). */
+    maxJobsPerBatch: z.number().int().min(1).max(50_000).default(1000),
+    /** A group smaller than maxJobsPerBatch is sent once its oldest job has waited this long for company. */
+    collectMs: z.number().int().min(0).max(3_600_000).default(30_000),
+    /** Submitting or reading a batch's results is held this long; a holder that died is taken over after it. */
+    leaseMs: z.number().int().min(1000).max(3_600_000).default(300_000),
+  })
+  .strict();
+export type BatchConfig = z.infer<typeof batchSchema>;
+
 /** Limits applied to every image we decode (provider answers, sources, masks, downloads, test calls). */
 export const mediaLimitsSchema = z
   .object({
@@ -182,6 +206,7 @@ export const pluginConfigSchema = z
     maxTemplateValueLength: z.number().int().min(16).max(32000).default(2000),
     budgets: z.array(budgetSchema).default([]),
     backfill: backfillSchema.default(backfillSchema.parse({})),
+    batch: batchSchema.default(batchSchema.parse({})),
 
     /** Plugin content types templates may follow relations into (api:: ones always, admin:: never). */
     templateContentTypes: z

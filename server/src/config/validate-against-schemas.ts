@@ -8,6 +8,7 @@ import { ConfigError, describeIssues, type PluginConfig } from './schema';
 import { schemaOf } from '../rules/content-schema';
 import { templateAccessOf, templateProblems } from '../rules/template-access';
 import type { ProviderRegistry } from '../providers/registry';
+import { candidateCountProblem, requestedImageCount } from '../media/candidates';
 
 export function validateAgainstSchemas(strapi: Core.Strapi, config: PluginConfig, providers: ProviderRegistry): void {
   const problems: string[] = [];
@@ -50,10 +51,13 @@ export function validateAgainstSchemas(strapi: Core.Strapi, config: PluginConfig
     if (rule.operation === 'edit' && !provider.capabilities.edit) problems.push(`${at}.operation: provider "${providerName}" cannot edit images`);
     if (rule.mask && !provider.capabilities.mask) problems.push(`${at}.mask: provider "${providerName}" does not support masks`);
     if (rule.operation === 'generate' && !provider.capabilities.generate) problems.push(`${at}.operation: provider "${providerName}" cannot generate images`);
+    if (rule.mode === 'batch' && !provider.batch) problems.push(`${at}.mode: "batch" needs a provider with a Batch API (type openai); "${providerName}" is of type ${provider.type}`);
     const parsed = provider.paramsSchema.safeParse(rule.params);
     if (!parsed.success) {
       problems.push(...describeIssues(parsed.error.issues, ['rules', index, 'params']));
     }
+    const candidates = candidateCountProblem(requestedImageCount(rule.params), provider.capabilities.maxImages, rule.review, providerName);
+    if (candidates) problems.push(`${at}.params.n: ${candidates}`);
   });
   config.budgets.forEach((budget, index) => {
     if (budget.provider && !providers.find(budget.provider)) problems.push(`budgets[${index}].provider: "${budget.provider}" is not a configured provider`);

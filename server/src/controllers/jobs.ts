@@ -41,6 +41,20 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const input = parseInput(schemas.approve, body(ctx), 'body');
       await respond(ctx, async () => ({ data: await jobs().approve(jobId, { ...input, userId: adminUserId(ctx) }) }));
     },
+    async removeCandidate(ctx: Context) {
+      const jobId = id(ctx);
+      const index = parseInput(schemas.candidateIndex, ctx.params.index, 'index');
+      await respond(ctx, async () => ({ data: await getService(strapi, 'candidates').remove(jobId, index) }));
+    },
+    async revert(ctx: Context) {
+      const jobId = id(ctx);
+      const input = parseInput(schemas.revert, body(ctx), 'body');
+      await respond(ctx, async () => ({ data: await getService(strapi, 'imageHistory').revert(jobId, { ...input, userId: adminUserId(ctx) }) }));
+    },
+    async history(ctx: Context) {
+      const query = parseInput(schemas.historyQuery, ctx.query, 'query');
+      await respond(ctx, async () => ({ data: await getService(strapi, 'imageHistory').history(query) }));
+    },
     async reject(ctx: Context) {
       const jobId = id(ctx);
       const input = parseInput(schemas.reject, body(ctx), 'body');

@@ -13,6 +13,8 @@ export const JOB_EVENTS = {
   awaiting_review: 'ai-assets.job.awaiting_review',
   failed: 'ai-assets.job.failed',
   approved: 'ai-assets.job.approved',
+  /** An editor put an earlier image back (the job announced is the `revert` job recording it). */
+  reverted: 'ai-assets.job.reverted',
 } as const;
 
 export type AnnouncedStatus = keyof typeof JOB_EVENTS;

@@ -24,6 +24,8 @@ export interface StoreJobImagesInput {
   /** The model the provider reported for this call. */
   model: string | null;
   folderId: number | null;
+  /** The position of this image among the job's candidates (named into its files), null when the job has one image. */
+  candidate?: number | null;
   /** Checked once the files are made, before anything is stored. */
   signal: AbortSignal;
   /** Runs `store` unless an interrupted attempt of the job already stored a file under `name` (then returns it). */
@@ -34,7 +36,7 @@ export const createJobImageStore = ({ strapi, library }: { strapi: Core.Strapi; 
   const fileStore = createFileStore({ strapi });
 
   return {
-    async store({ job, image, model, folderId, signal, storeOnce }: StoreJobImagesInput): Promise<StoredRendition[]> {
+    async store({ job, image, model, folderId, signal, storeOnce, candidate = null }: StoreJobImagesInput): Promise<StoredRendition[]> {
       const plan = planRenditions(job.output, job.targetField);
       const provenance = provenanceFor(job, model);
       const c2paManifestInSource = hasC2paManifest(image);
@@ -47,7 +49,8 @@ export const createJobImageStore = ({ strapi, library }: { strapi: Core.Strapi; 
           const { name } = plan[index];
           const facts: StoredProvenance = { ...provenance, aiGenerated: true, providerBytesKept: rendition.providerBytesKept, c2paManifestInSource };
           const { original } = rendition;
-          const fileName = resultFileName(name ? `${job.rule}-${name}` : job.rule, job.entryTitle, job.inputHash, original.extension);
+          const base = candidate === null ? job.rule : `${job.rule}-${candidate + 1}`;
+          const fileName = resultFileName(name ? `${base}-${name}` : base, job.entryTitle, job.inputHash, original.extension);
           const file = await storeOnce(fileName, () =>
             fileStore.store({
               original,

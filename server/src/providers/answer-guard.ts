@@ -8,6 +8,7 @@ import { redactDeep, type Secrets } from '../utils/redact';
 import { ProviderError } from './errors';
 import { redactError, redactResult } from './redaction';
 import { wrapCalls } from './wrap-calls';
+import type { ProviderBatchApi } from './batch-types';
 import type { GenerateRequest, ImageProvider, ProviderCallOptions, ProviderResult } from './types';
 
 export interface AnswerGuardOptions {
@@ -32,6 +33,28 @@ function capWindows(result: ProviderResult, maxRetryAfterMs: number): ProviderRe
   return { ...result, rateLimit };
 }
 
+/** A batch line's result or reason reaches the job exactly as redacted as a synchronous answer. */
+function guardBatch(batch: ProviderBatchApi, secrets: Secrets): ProviderBatchApi {
+  const redacting = <A extends unknown[], R>(call: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
+    try {
+      return await call(...args);
+    } catch (error) {
+      throw redactError(error, secrets);
+    }
+  };
+  return {
+    ...batch,
+    upload: redacting(batch.upload.bind(batch)),
+    create: redacting(batch.create.bind(batch)),
+    retrieve: redacting(batch.retrieve.bind(batch)),
+    cancel: redacting(batch.cancel.bind(batch)),
+    async parseLine(line, request) {
+      const outcome = await batch.parseLine(line, request);
+      return outcome.ok ? { ...outcome, result: redactResult(outcome.result, secrets) } : redactDeep(outcome, secrets);
+    },
+  };
+}
+
 export function guardAnswers(provider: ImageProvider, options: AnswerGuardOptions): ImageProvider {
   const { secrets, maxRetryAfterMs } = options;
   async function run<R extends GenerateRequest>(call: (request: R, callOptions: ProviderCallOptions) => Promise<ProviderResult>, request: R, callOptions: ProviderCallOptions) {
@@ -43,6 +66,7 @@ export function guardAnswers(provider: ImageProvider, options: AnswerGuardOption
   }
   return wrapCalls(provider, run, {
     describe: () => redactDeep(provider.describe(), secrets),
+    ...(provider.batch ? { batch: guardBatch(provider.batch, secrets) } : {}),
     ...(provider.handleCallback
       ? { handleCallback: (input: Parameters<NonNullable<ImageProvider['handleCallback']>>[0]) => redactDeep(provider.handleCallback!(input), secrets) }
       : {}),

@@ -11,6 +11,7 @@
  * - Never put a secret into an error message, a log line or the returned object.
  */
 import type { z } from 'zod';
+import type { ProviderBatchApi } from './batch-types';
 
 export type ImageMimeType = 'image/png' | 'image/jpeg' | 'image/webp';
 
@@ -111,6 +112,8 @@ export interface ImageProvider {
    * anything is paid (backfill estimates, budgets); undefined when the provider cannot tell.
    */
   estimateCostUsd?(request: { operation: 'generate' | 'edit'; params: Record<string, unknown> }): number | undefined;
+  /** Present when the provider takes requests through a Batch API (rules and backfills in `mode: 'batch'`). */
+  readonly batch?: ProviderBatchApi;
   /** Whether the provider can be called at all (e.g. key present); never reveals the key. */
   describe(): { configured: boolean; problem?: string };
 }

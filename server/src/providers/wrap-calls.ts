@@ -11,7 +11,7 @@ export type AroundCall = <R extends GenerateRequest>(
   options: ProviderCallOptions
 ) => Promise<ProviderResult>;
 
-export function wrapCalls(provider: ImageProvider, around: AroundCall, overrides: Partial<Pick<ImageProvider, 'describe' | 'handleCallback'>> = {}): ImageProvider {
+export function wrapCalls(provider: ImageProvider, around: AroundCall, overrides: Partial<Pick<ImageProvider, 'describe' | 'handleCallback' | 'batch'>> = {}): ImageProvider {
   return {
     name: provider.name,
     type: provider.type,
@@ -22,6 +22,8 @@ export function wrapCalls(provider: ImageProvider, around: AroundCall, overrides
     ...(provider.handleCallback ? { handleCallback: provider.handleCallback.bind(provider) } : {}),
     // A price-table lookup: no call to wrap.
     ...(provider.estimateCostUsd ? { estimateCostUsd: provider.estimateCostUsd.bind(provider) } : {}),
+    // Batch calls are not paid per call and have their own limits: they bypass the per-call limiter.
+    ...(provider.batch ? { batch: provider.batch } : {}),
     generate: (request: GenerateRequest, options: ProviderCallOptions) => around(provider.generate.bind(provider), request, options),
     edit: (request: EditRequest, options: ProviderCallOptions) => around(provider.edit.bind(provider), request, options),
     ...overrides,

@@ -64,6 +64,8 @@ export function createBudgetGate(options: {
   }
 
   return async (job) => {
+    // Already paid (a batch answered it, or an earlier attempt): its cost is in the spend; holding it back saves nothing.
+    if (job.costUsd !== null && job.costUsd !== undefined) return null;
     const applicable = budgets.filter((budget) => budgetApplies(budget, job));
     if (applicable.length === 0) return null;
     const own = estimate(job) ?? 0;

@@ -244,6 +244,36 @@ export const createJobStore = ({ strapi }: { strapi: Core.Strapi }) => {
       return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
     },
 
+    /**
+     * Read-modify-write of one job under a row lock (`SELECT ... FOR UPDATE`; SQLite has one writer at a time), for
+     * changes a compare-and-set on the status cannot express (one candidate of the result JSON). `change` returns
+     * the data to write, or throws to leave the job as it was.
+     */
+    async updateLocked(id: number, change: (job: Job) => Partial<Job>): Promise<Job> {
+      return strapi.db.transaction(async ({ trx }) => {
+        if (strapi.db.dialect.client !== 'sqlite') {
+          await strapi.db.queryBuilder(JOB_UID).select(['id']).where({ id }).forUpdate().transacting(trx as never).execute();
+        }
+        const job = await findById(id);
+        if (!job) throw new Error(`Job ${id} does not exist.`);
+        return (await query().update({ where: { id }, data: withStatusInvariants(change(job)) })) as Job;
+      });
+    },
+
+    /** Records a job that is done the moment it exists (a revert): never queued, never claimed, never a dedupe slot. */
+    async insertDone(job: NewJob, data: Partial<Job>): Promise<Job> {
+      return (await query().create({ data: withStatusInvariants({ ...job, attempts: 0, attemptLog: [], activeHash: null, ...data }) })) as Job;
+    },
+
+    /** Jobs that attached an image to this document (and locale, when given), the latest attach first. */
+    async attachedTo(contentType: string, documentId: string, locale: string | undefined, limit: number): Promise<Job[]> {
+      return (await query().findMany({
+        where: { contentType, targetDocumentId: documentId, ...(locale ? { targetLocale: locale } : {}), attachedAt: { $notNull: true } },
+        orderBy: [{ attachedAt: 'desc' }, { id: 'desc' }],
+        limit,
+      })) as Job[];
+    },
+
     async children(parentJobId: number): Promise<Job[]> {
       return (await query().findMany({ where: { parentJobId }, orderBy: { id: 'asc' } })) as Job[];
     },

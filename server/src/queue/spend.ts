@@ -34,11 +34,11 @@ export const createSpendReader = ({ strapi }: { strapi: Core.Strapi }) => {
     },
 
     /** Running jobs of `scope` whose cost is not recorded yet: money that may be spent any moment. */
-    async runningUnpriced(scope: SpendScope, excludeId?: number): Promise<Array<Pick<Job, 'id' | 'provider' | 'operation' | 'params'>>> {
+    async runningUnpriced(scope: SpendScope, excludeId?: number): Promise<Array<Pick<Job, 'id' | 'provider' | 'operation' | 'params' | 'mode'>>> {
       let builder = scoped(scope).where(column('status'), 'running').whereNull(column('costUsd'));
       if (excludeId) builder = builder.whereNot('id', excludeId);
-      const rows = (await builder.select({ id: 'id', provider: column('provider'), operation: column('operation'), params: column('params') }).limit(1000)) as Array<
-        Pick<Job, 'id' | 'provider' | 'operation'> & { params: unknown }
+      const rows = (await builder.select({ id: 'id', provider: column('provider'), operation: column('operation'), params: column('params'), mode: column('mode') }).limit(1000)) as Array<
+        Pick<Job, 'id' | 'provider' | 'operation' | 'mode'> & { params: unknown }
       >;
       return rows.map((row) => ({ ...row, params: typeof row.params === 'string' ? (JSON.parse(row.params) as Record<string, unknown>) : (row.params as Record<string, unknown> | null) }));
     },

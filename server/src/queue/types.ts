@@ -1,7 +1,8 @@
+import type { JobMode } from '../config/schema';
 import type { StoredProvenance } from '../media/provenance';
 import type { JobStatus } from './statuses';
 
-export type JobTrigger = 'publish' | 'create' | 'update' | 'manual' | 'regenerate' | 'edit' | 'retry' | 'backfill';
+export type JobTrigger = 'publish' | 'create' | 'update' | 'manual' | 'regenerate' | 'edit' | 'retry' | 'backfill' | 'revert';
 
 export interface AttemptRecord {
   attempt: number;
@@ -26,7 +27,16 @@ export interface JobResult {
   provenance?: StoredProvenance;
   /** Every file of a rule with named renditions (this result is the one for the rule's target, or the first). */
   renditions?: RenditionResult[];
+  /** Every image of a call that asked for several (`params.n` > 1); this result is the pick (see media/candidates). */
+  candidates?: CandidateResult[];
 }
+
+export type CandidateResult = Omit<JobResult, 'candidates'> & {
+  /** Position in the provider's answer, 0-based (the admin shows it 1-based). */
+  index: number;
+  /** When an editor removed it (its files were deleted from the Media Library). */
+  removedAt?: string | null;
+};
 
 export interface RenditionResult {
   name: string;
@@ -106,6 +116,10 @@ export interface Job {
   /** Why a queued job is not running yet (a budget reached, its backfill paused); null when it just waits its turn. */
   waitReason: string | null;
   reviewedByUserId: number | null;
+  /** 'batch': sent through the provider's Batch API; null or 'sync': one call. */
+  mode?: JobMode | null;
+  /** The provider batch (plugin::ai-assets.batch) holding this job while it waits for the batch's answer. */
+  batchId?: number | null;
   createdAt: string | Date;
   updatedAt: string | Date;
 }
@@ -135,4 +149,4 @@ export type NewJob = Pick<
   | 'parentJobId'
   | 'entryTitle'
   | 'createdByUserId'
-> & { model?: string | null; backfillId?: number | null };
+> & { model?: string | null; backfillId?: number | null; mode?: JobMode | null };

@@ -17,6 +17,12 @@ export type WorkerStore = Pick<JobStore, 'claimNext' | 'heartbeat' | 'findExpire
 /** Runs a claimed job; `leaseToken` identifies this claim for every write the execution makes. */
 export type ExecuteJob = (job: Job, leaseToken: string, signal: AbortSignal) => Promise<unknown>;
 
+/**
+ * Takes over a claimed job that passed the gates instead of running it here (batch mode hands it to a
+ * provider batch); true when taken. It must move the job off this claim itself.
+ */
+export type DivertJob = (job: Job, leaseToken: string) => Promise<boolean>;
+
 interface Logger {
   info(message: string): void;
   warn(message: string): void;
@@ -35,7 +41,7 @@ interface InFlight {
   done: Promise<void>;
 }
 
-export function createWorker(options: { store: WorkerStore; config: QueueConfig; execute: ExecuteJob; log: Logger; isLeaseLost?: (error: unknown) => boolean; events?: { emit(status: 'failed', jobId: number): void }; gates?: JobGate[] }) {
+export function createWorker(options: { store: WorkerStore; config: QueueConfig; execute: ExecuteJob; log: Logger; isLeaseLost?: (error: unknown) => boolean; events?: { emit(status: 'failed', jobId: number): void }; gates?: JobGate[]; divert?: DivertJob }) {
   const { store, config, execute, log } = options;
   const host = thisHost();
   // host:pid:boot: lets a restarted process on the same host tell its dead predecessors' leases from live ones.
@@ -171,7 +177,7 @@ export function createWorker(options: { store: WorkerStore; config: QueueConfig;
       if (!job) break;
       const wait = options.gates?.length ? await passGates(store, job, options.gates) : null;
       if (wait) log.debug(`ai-assets: job ${job.id} waits: ${wait.reason}`);
-      else start(job);
+      else if (!(await options.divert?.(job, job.leaseOwner as string))) start(job);
     }
   }
 

@@ -14,6 +14,7 @@ import { createBackfillStore } from '../backfill/store';
 import { STEPPING_STATUSES, type Backfill, type BackfillStatus } from '../backfill/types';
 import { toBackfillView, type BackfillView } from '../backfill/view';
 import { getService } from '../utils/get-service';
+import type { JobMode } from '../config/schema';
 import { PlanError } from '../errors/domain';
 import { JobStateError } from '../queue/errors';
 import type { JobStore } from '../queue/job-store';
@@ -24,6 +25,7 @@ export interface CreateBackfillInput {
   filters?: Record<string, unknown>;
   locale?: string | null;
   onlyIfEmpty?: boolean;
+  mode?: JobMode;
   dryRun?: boolean;
   userId?: number;
   via: 'admin' | 'api';
@@ -109,14 +111,15 @@ export const createBackfillService = ({ strapi, store: jobStore }: { strapi: Cor
     const rule = findRule(config(), backfill.rule);
     const provider = rule?.provider ?? config().defaultProvider;
     const applicable = config().budgets.filter((budget) => budgetApplies(budget, { provider, rule: backfill.rule }));
-    const [jobs, budgets, finishedRecently] = await Promise.all([
+    const [jobs, budgets, finishedRecently, batches] = await Promise.all([
       backfillJobs.summary(backfill.id),
       budgetUsage(applicable, spend),
       backfillJobs.finishedSince(backfill.id, new Date(Date.now() - RATE_WINDOW_MS)),
+      backfill.mode === 'batch' ? getService(strapi, 'batches').listForBackfill(backfill.id) : Promise.resolve([]),
     ]);
     // Rate over the time the backfill actually ran within the window, so a fresh run's ETA is not 10x too long.
     const ranFor = Math.min(RATE_WINDOW_MS, Date.now() - new Date(backfill.startedAt ?? Date.now()).getTime());
-    return toBackfillView(backfill, jobs, { budgets, finishedPerSecond: ranFor > 0 ? finishedRecently / (ranFor / 1000) : 0 });
+    return toBackfillView(backfill, jobs, { budgets, finishedPerSecond: ranFor > 0 ? finishedRecently / (ranFor / 1000) : 0, batches });
   }
 
   async function transitionOrConflict(id: number, from: BackfillStatus[], data: Partial<Backfill>, action: string): Promise<Backfill> {
@@ -158,6 +161,11 @@ export const createBackfillService = ({ strapi, store: jobStore }: { strapi: Cor
     async create(input: CreateBackfillInput): Promise<BackfillView> {
       const rule = findRule(config(), input.ruleId);
       if (!rule) throw new PlanError(`Rule "${input.ruleId}" is not configured.`, 'not_found');
+      const mode = input.mode ?? rule.mode;
+      const providerName = rule.provider ?? config().defaultProvider;
+      if (mode === 'batch' && (rule.operation !== 'generate' || !getService(strapi, 'providers').find(providerName)?.batch)) {
+        throw new PlanError(`mode "batch" needs a rule that generates with a provider offering a Batch API (openai); rule "${rule.id}" uses "${providerName}".`);
+      }
       let filters: Record<string, unknown>;
       try {
         filters = normalizeFilters(strapi, rule.contentType, input.filters);
@@ -171,6 +179,7 @@ export const createBackfillService = ({ strapi, store: jobStore }: { strapi: Cor
         filters,
         locale: input.locale ?? null,
         onlyIfEmpty: input.onlyIfEmpty ?? rule.onlyIfEmpty,
+        mode,
         status: 'estimating',
         startWhenReady: !input.dryRun,
         cursor: 0,
@@ -220,6 +229,7 @@ export const createBackfillService = ({ strapi, store: jobStore }: { strapi: Cor
     async cancel(id: number): Promise<BackfillView> {
       const canceled = await transitionOrConflict(id, ['estimating', 'ready', 'running', 'paused'], { status: 'canceled', finishedAt: new Date() }, 'cancel');
       await backfillJobs.cancelQueued(id);
+      await getService(strapi, 'batches').cancelForBackfill(id);
       return view(canceled);
     },
 

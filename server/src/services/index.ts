@@ -6,6 +6,9 @@ import type { Core } from '@strapi/strapi';
 import { createAttacher } from '../media/attach';
 import { createMediaLibrary } from '../media/library';
 import { createBackfillService } from './backfills';
+import { createBatchService } from './batches';
+import { createCandidateService } from './candidates';
+import { createImageHistoryService } from './image-history';
 import { createJobStore, type JobStore } from '../queue/job-store';
 import { createJobEvents } from '../events/job-events';
 import { createPublishSweep } from '../triggers/publish-sweep';
@@ -29,7 +32,10 @@ const withStore = <T>(create: (deps: { strapi: Core.Strapi; store: JobStore }) =
 
 export default {
   backfills: withStore(createBackfillService),
+  batches: withStore(createBatchService),
+  candidates: withStore(createCandidateService),
   config: createConfigService,
+  imageHistory: withStore(createImageHistoryService),
   jobStore: ({ strapi }: { strapi: Core.Strapi }) => storeOf(strapi),
   jobs: withStore(createJobService),
   jobEvents: withStore(createJobEvents),

@@ -73,7 +73,8 @@ export function toJobView(job: Job, file?: LibraryFile | null): JobView {
     attempts: job.attempts,
     maxAttempts: job.maxAttempts,
     nextRunAt: job.status === 'queued' ? iso(job.runAt) : null,
-    waitReason: job.status === 'queued' ? (job.waitReason ?? null) : null,
+    // A batch-mode job waits while `running`: its reason says which provider batch holds it.
+    waitReason: job.status === 'queued' || job.batchId || job.leaseOwner?.startsWith('batch:') ? (job.waitReason ?? null) : null,
     backfillId: job.backfillId ?? null,
     startedAt: iso(job.startedAt),
     finishedAt: iso(job.finishedAt),
@@ -91,4 +92,26 @@ export function toJobView(job: Job, file?: LibraryFile | null): JobView {
     createdAt: iso(job.createdAt) as string,
     updatedAt: iso(job.updatedAt) as string,
   };
+}
+
+export type CandidateView = NonNullable<NonNullable<Job['result']>['candidates']>[number] & {
+  thumbnailUrl: string;
+  /** The job's pick: the one attached once approved, the default of an approve until then. */
+  picked: boolean;
+  /** false when removed by an editor or deleted from the Media Library by hand. */
+  fileExists: boolean;
+};
+
+/** The job's candidates with their Media Library thumbnails (`files` in the same order, null = gone). */
+export function toCandidateViews(result: Job['result'], files: Array<LibraryFile | null>): CandidateView[] {
+  return (result?.candidates ?? []).map((candidate, position) => {
+    const file = files[position];
+    return {
+      ...candidate,
+      url: file?.url ?? candidate.url,
+      thumbnailUrl: file?.formats?.thumbnail?.url ?? file?.url ?? candidate.url,
+      picked: candidate.fileId === result?.fileId,
+      fileExists: Boolean(file),
+    };
+  });
 }

@@ -4,6 +4,7 @@
  * compare-and-set, so an action racing the worker either wins cleanly or answers 409.
  */
 import type { Core } from '@strapi/strapi';
+import { candidateChoiceProblem, pickIndex, withCandidates } from '../media/candidates';
 import { attachmentsOf } from '../media/rendition-plan';
 import { findRule } from '../rules/match';
 import { sha256 } from '../queue/hash';
@@ -14,7 +15,7 @@ import { getService } from '../utils/get-service';
 import type { PlanRequest } from './planner';
 import { PlanError } from '../errors/domain';
 import { JobStateError } from '../queue/errors';
-import { toJobView, type JobView } from './job-view';
+import { toCandidateViews, toJobView, type JobView } from './job-view';
 import { schemaOf } from '../rules/content-schema';
 import { createJobCostEstimator } from '../providers/estimate';
 
@@ -116,10 +117,12 @@ export const createJobService = ({ strapi, store }: { strapi: Core.Strapi; store
 
     async detail(id: number) {
       const job = await mustFind(id);
-      const [parent, children, sourceFile] = await Promise.all([
+      const library = getService(strapi, 'library');
+      const [parent, children, sourceFile, candidateFiles] = await Promise.all([
         job.parentJobId ? store.findById(job.parentJobId) : null,
         store.children(job.id),
-        job.sourceFileId ? getService(strapi, 'library').findFile(job.sourceFileId) : null,
+        job.sourceFileId ? library.findFile(job.sourceFileId) : null,
+        Promise.all((job.result?.candidates ?? []).map((candidate) => (candidate.removedAt ? null : library.findFile(candidate.fileId)))),
       ]);
       const attributes = schemaOf(strapi, job.contentType)?.attributes ?? {};
       return {
@@ -127,6 +130,7 @@ export const createJobService = ({ strapi, store }: { strapi: Core.Strapi; store
         parent: parent ? await view(parent) : null,
         children: await Promise.all(children.map(view)),
         sourceFile: sourceFile ? { id: sourceFile.id, url: sourceFile.url, width: sourceFile.width, height: sourceFile.height } : null,
+        candidates: toCandidateViews(job.result, candidateFiles),
         entryMediaFields: Object.entries(attributes).filter(([, attribute]) => attribute.type === 'media').map(([name]) => name),
       };
     },
@@ -145,18 +149,34 @@ export const createJobService = ({ strapi, store }: { strapi: Core.Strapi; store
       };
     },
 
-    async approve(id: number, input: { field?: string; userId?: number }) {
+    /**
+     * Attaches the job's image (or candidate `candidate`, default the pick) to the rule's target, its named
+     * renditions to theirs; an explicitly chosen other field gets the image alone.
+     */
+    async approve(id: number, input: { field?: string; candidate?: number; userId?: number }) {
       const job = await mustFind(id);
-      const field = input.field ?? job.targetField;
+      const explicitField = input.field && input.field !== job.targetField ? input.field : undefined;
+      const field = explicitField ?? job.targetField;
       getService(strapi, 'attacher').mediaAttribute(job.contentType, field);
       if (job.status !== 'awaiting_review' || !job.resultFileId) {
         throw new JobStateError(`Cannot approve job ${id}: it is ${job.status.replace('_', ' ')}.`);
       }
+      const candidate = input.candidate ?? pickIndex(job.result);
+      const problem = candidateChoiceProblem(job, candidate);
+      if (problem) throw new PlanError(problem);
       // Claim the approval first so two editors approving at once attach only once.
       const claimed = await transitionOrConflict(job, ['awaiting_review'], { status: 'approved', reviewedByUserId: input.userId ?? null }, 'approve');
+      const release = () => store.update(id, { status: 'awaiting_review', reviewedByUserId: null });
+      // The candidate may have been removed between our read and the claim: the claimed row decides.
+      const removedMeanwhile = candidateChoiceProblem(claimed, candidate);
+      if (removedMeanwhile) {
+        await release();
+        throw new JobStateError(removedMeanwhile);
+      }
+      const chosen = claimed.result?.candidates ? withCandidates(claimed.result.candidates, claimed.result.candidates.findIndex((entry) => entry.index === candidate)) : claimed.result;
+      const chosenFileId = chosen?.fileId ?? (claimed.resultFileId as number);
       try {
-        // Named renditions each go to their own field; an explicitly chosen field gets the result alone.
-        const attachments = input.field ? [{ field, fileId: job.resultFileId }] : attachmentsOf({ fileId: job.resultFileId, renditions: job.result?.renditions }, field);
+        const attachments = explicitField ? [{ field, fileId: chosenFileId }] : attachmentsOf({ fileId: chosenFileId, renditions: chosen?.renditions }, field);
         for (const attachment of attachments) {
           await getService(strapi, 'attacher').attach(
             { contentType: job.contentType, documentId: job.targetDocumentId, locale: job.targetLocale, field: attachment.field },
@@ -165,10 +185,10 @@ export const createJobService = ({ strapi, store }: { strapi: Core.Strapi; store
           );
         }
       } catch (error) {
-        await store.update(id, { status: 'awaiting_review', reviewedByUserId: null });
+        await release();
         throw error;
       }
-      const approved = await store.update(claimed.id, { attachedField: field, attachedAt: new Date() });
+      const approved = await store.update(claimed.id, { attachedField: field, attachedAt: new Date(), resultFileId: chosenFileId, result: chosen });
       getService(strapi, 'jobEvents').emit('approved', approved.id);
       return view(approved);
     },

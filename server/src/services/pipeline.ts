@@ -6,13 +6,14 @@
 import type { Core } from '@strapi/strapi';
 import type { LibraryFile } from '../media/library';
 import { createPreviewWriter } from '../media/live-preview';
+import { allFileIdsOf, requestedImageCount, withCandidates } from '../media/candidates';
 import { attachmentsOf, fileIdsOf } from '../media/rendition-plan';
-import { createJobImageStore } from '../media/store-job-images';
+import { createJobImageStore, type StoreJobImagesInput } from '../media/store-job-images';
 import { MalformedResponseError, NonRetryableError } from '../providers/errors';
 import type { ProviderCallOptions } from '../providers/types';
 import { LeaseLostError } from '../queue/errors';
 import type { JobStore } from '../queue/job-store';
-import type { Job, JobResult } from '../queue/types';
+import type { CandidateResult, Job, JobResult } from '../queue/types';
 import { throwIfAborted } from '../utils/abort';
 import { getService } from '../utils/get-service';
 
@@ -47,25 +48,29 @@ export const createPipeline = ({ strapi, store }: { strapi: Core.Strapi; store: 
   }
 
   /**
-   * The paid image: from the job's checkpoint when an earlier attempt got it, else from the provider, saved on
-   * the job (with the lease held) before any further step, so a crash after this point never pays again.
+   * The paid images (one, or the job's n candidates): from the job's checkpoint when an earlier attempt got them,
+   * else from the provider, saved on the job (with the lease held) before any further step, so a crash after this
+   * point never pays again. Several images are checkpointed as their base64 joined by "," (base64 has no comma).
    */
-  async function paidImage(job: Job, leaseToken: string, signal: AbortSignal): Promise<{ data: Buffer; model: string | null }> {
-    if (job.checkpointData) return { data: Buffer.from(job.checkpointData, 'base64'), model: job.model };
+  async function paidImages(job: Job, leaseToken: string, signal: AbortSignal): Promise<{ images: Buffer[]; model: string | null }> {
+    if (job.checkpointData) return { images: job.checkpointData.split(',').map((data) => Buffer.from(data, 'base64')), model: job.model };
     const response = await callProvider(job, leaseToken, signal);
-    const image = response.images[0];
-    if (!image?.data?.length) throw new MalformedResponseError('The provider answered without an image.', { requestId: response.requestId });
+    // A provider may answer with fewer images than asked; never keep more than the job asked for.
+    const images = response.images.slice(0, requestedImageCount(job.params));
+    if (images.length === 0 || images.some((image) => !image?.data?.length)) {
+      throw new MalformedResponseError('The provider answered without an image.', { requestId: response.requestId });
+    }
     const checkpointed = await store.updateHeld(job.id, leaseToken, {
-      checkpointData: image.data.toString('base64'),
-      checkpointMime: image.mime ?? null,
+      checkpointData: images.map((image) => image.data.toString('base64')).join(','),
+      checkpointMime: images[0].mime ?? null,
       model: response.model ?? job.model,
-      revisedPrompt: image.revisedPrompt ?? null,
+      revisedPrompt: images[0].revisedPrompt ?? null,
       providerRequestId: response.requestId ?? null,
       usage: (response.usage as Record<string, unknown>) ?? null,
       costUsd: response.costUsd ?? null,
     });
     if (!checkpointed) throw new LeaseLostError(job.id);
-    return { data: image.data, model: response.model ?? job.model };
+    return { images: images.map((image) => image.data), model: response.model ?? job.model };
   }
 
   /** Stores one file (`upload`), or finds the one an interrupted attempt of this job already stored under `name`. */
@@ -80,26 +85,46 @@ export const createPipeline = ({ strapi, store }: { strapi: Core.Strapi; store: 
     return upload();
   }
 
+  /** Every paid image stored with its renditions; several images become the job's candidates (the first is the pick). */
+  async function storeCandidates(
+    job: Job,
+    paid: { images: Buffer[]; model: string | null },
+    folderId: number | null,
+    storeOnce: StoreJobImagesInput['storeOnce'],
+    signal: AbortSignal
+  ): Promise<JobResult> {
+    const imageStore = createJobImageStore({ strapi, library: library() });
+    const candidates: CandidateResult[] = [];
+    try {
+      for (const [index, image] of paid.images.entries()) {
+        const [{ result }] = await imageStore.store({ job, image, model: paid.model, folderId, signal, storeOnce, candidate: paid.images.length > 1 ? index : null });
+        candidates.push({ ...result, index });
+      }
+    } catch (error) {
+      // Candidates stored before the failure would never be shown or attached: remove them.
+      await Promise.all(candidates.flatMap((candidate) => fileIdsOf(candidate)).map((id) => library().removeFile(id).catch(() => undefined)));
+      throw error;
+    }
+    if (candidates.length === 1) {
+      const { index: _index, ...single } = candidates[0];
+      return single;
+    }
+    return withCandidates(candidates);
+  }
+
   async function produceFile(job: Job, leaseToken: string, signal: AbortSignal): Promise<Pick<JobResult, 'fileId' | 'renditions'>> {
     const existing = job.resultFileId ? await library().findFile(job.resultFileId) : null;
     if (existing) return { fileId: existing.id, renditions: job.result?.renditions };
     // The folder exists before we pay: failing here costs nothing.
     const folderId = job.folder ? await library().ensureFolder(job.folder) : null;
 
-    const paid = await paidImage(job, leaseToken, signal);
-    const [{ file, result }] = await createJobImageStore({ strapi, library: library() }).store({
-      job,
-      image: paid.data,
-      model: paid.model,
-      folderId,
-      signal,
-      storeOnce: (name, upload) => uploadOnce(job, leaseToken, name, folderId, upload),
-    });
+    const paid = await paidImages(job, leaseToken, signal);
+    const result = await storeCandidates(job, paid, folderId, (name, upload) => uploadOnce(job, leaseToken, name, folderId, upload), signal);
     // The files now hold the paid result: the checkpoint bytes are no longer needed.
-    const stillHeld = await store.updateHeld(job.id, leaseToken, { resultFileId: file.id, result, checkpointData: null, checkpointMime: null });
+    const stillHeld = await store.updateHeld(job.id, leaseToken, { resultFileId: result.fileId, result, checkpointData: null, checkpointMime: null });
     if (!stillHeld) {
       // Canceled while we were working: don't leave an orphan in the Media Library.
-      await Promise.all(fileIdsOf(result).map((id) => library().removeFile(id)));
+      await Promise.all(allFileIdsOf(result).map((id) => library().removeFile(id)));
       throw new LeaseLostError(job.id);
     }
     return result;

@@ -12,6 +12,7 @@ import { inputHash } from '../queue/hash';
 import { describeIssues } from '../config/schema';
 import type { JobTrigger, NewJob } from '../queue/types';
 import { getService } from '../utils/get-service';
+import { candidateCountProblem, requestedImageCount } from '../media/candidates';
 import { PlanError } from '../errors/domain';
 
 export interface PlanRequest {
@@ -109,6 +110,8 @@ export const createPlanner = ({ strapi }: { strapi: Core.Strapi }) => ({
     }
     // Keep the params as written (not with schema defaults) so the hash is stable across provider upgrades.
     const params = { ...rule.params, ...request.paramsOverride };
+    const candidates = candidateCountProblem(requestedImageCount(params), provider.capabilities.maxImages, rule.review, providerName);
+    if (candidates) throw new PlanError(`rule "${rule.id}": params.n: ${candidates}`);
 
     let sourceFileId: number | null = null;
     let sourceHash: string | null = null;
@@ -166,6 +169,8 @@ export const createPlanner = ({ strapi }: { strapi: Core.Strapi }) => ({
         parentJobId: request.parentJobId ?? null,
         entryTitle: entryLabel(strapi, rule.contentType, entry),
         createdByUserId: request.createdByUserId ?? null,
+        // Admin edits carry their own mask and need an answer now: only plain generations wait for a batch.
+        mode: rule.mode === 'batch' && operation === 'generate' && !request.maskData ? 'batch' : null,
       },
     };
   },

@@ -25,6 +25,7 @@ export const createQueueService = ({ strapi, store }: { strapi: Core.Strapi; sto
         events: getService(strapi, 'jobEvents'),
         execute: (job, leaseToken, signal) => getService(strapi, 'pipeline').run(job, leaseToken, signal),
         isLeaseLost: (error) => error instanceof LeaseLostError,
+        divert: getService(strapi, 'batches').divert,
         gates: budgets.length
           ? [createBudgetGate({ budgets, spend, estimate: createJobCostEstimator(getService(strapi, 'providers')), recheckMs: Math.max(2000, config.pollIntervalMs * 5) })]
           : [],

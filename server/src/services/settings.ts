@@ -10,15 +10,18 @@ import { getService } from '../utils/get-service';
 
 const TEST_TIMEOUT_MS = 120_000;
 
-export function toRuleView(rule: RuleConfig, defaultProvider: string) {
-  const { id, contentType, on, operation, target, source, mask, review, onlyIfEmpty, locales, prompt, params, output, folder } = rule;
-  return { id, contentType, on, operation, provider: rule.provider ?? defaultProvider, target, source: source ?? null, mask: mask ?? null, review, onlyIfEmpty, locales: locales ?? null, prompt, params, output, folder };
+/** `batchAvailable`: the rule generates with a provider that has a Batch API, so a backfill may ask for batch mode. */
+export function toRuleView(rule: RuleConfig, defaultProvider: string, batchAvailable = false) {
+  const { id, contentType, on, operation, target, source, mask, review, onlyIfEmpty, locales, prompt, params, output, folder, mode } = rule;
+  return { id, contentType, on, operation, provider: rule.provider ?? defaultProvider, target, source: source ?? null, mask: mask ?? null, review, onlyIfEmpty, locales: locales ?? null, prompt, params, output, folder, mode, batchAvailable };
 }
 
 export const createSettingsService = ({ strapi }: { strapi: Core.Strapi }) => ({
   rules(contentType?: string) {
     const config = getService(strapi, 'config').get();
-    return config.rules.filter((rule) => !contentType || rule.contentType === contentType).map((rule) => toRuleView(rule, config.defaultProvider));
+    return config.rules.filter((rule) => !contentType || rule.contentType === contentType).map((rule) =>
+      toRuleView(rule, config.defaultProvider, rule.operation === 'generate' && Boolean(getService(strapi, 'providers').find(rule.provider ?? config.defaultProvider)?.batch))
+    );
   },
 
   contentTypes() {

@@ -1,7 +1,10 @@
 /** Typed access to this plugin's services. */
 import type { Core } from '@strapi/strapi';
 import type { BackfillService } from '../services/backfills';
+import type { BatchService } from '../services/batches';
+import type { CandidateService } from '../services/candidates';
 import type { ConfigService } from '../services/config';
+import type { ImageHistoryService } from '../services/image-history';
 import type { JobService } from '../services/jobs';
 import type { Pipeline } from '../services/pipeline';
 import type { Planner } from '../services/planner';
@@ -18,7 +21,10 @@ export const PLUGIN_ID = 'ai-assets';
 
 interface Services {
   backfills: BackfillService;
+  batches: BatchService;
+  candidates: CandidateService;
   config: ConfigService;
+  imageHistory: ImageHistoryService;
   jobStore: JobStore;
   jobs: JobService;
   jobEvents: JobEvents;

@@ -44,7 +44,13 @@ export const schemas = {
       pageSize: z.coerce.number().int().min(1).max(100).default(20),
     })
     .strict(),
-  approve: z.object({ field: z.string().min(1).max(100).optional() }).strict(),
+  /** `candidate`: 0-based position among the job's candidates (default: the current pick). */
+  approve: z.object({ field: z.string().min(1).max(100).optional(), candidate: z.number().int().min(0).max(99).optional() }).strict(),
+  candidateIndex: z.coerce.number().int().min(0).max(99),
+  revert: z.object({ field: z.string().min(1).max(100).optional() }).strict(),
+  historyQuery: z
+    .object({ contentType: z.string().min(1).max(200), documentId, locale: locale.optional(), field: z.string().min(1).max(100).optional() })
+    .strict(),
   reject: z.object({ reason: z.string().max(1000).optional() }).strict(),
   bulk: z.object({ action: z.enum(['approve', 'reject']), ids: z.array(idParam).min(1).max(100) }).strict(),
   regenerate: z.object({ prompt: promptText.optional(), params: params.optional() }).strict(),
@@ -64,6 +70,8 @@ export const schemas = {
       filters: z.record(z.string(), z.unknown()).optional(),
       locale: locale.nullable().optional(),
       onlyIfEmpty: z.boolean().optional(),
+      /** Omitted: the rule's own mode. */
+      mode: z.enum(['sync', 'batch']).optional(),
       dryRun: z.boolean().default(false),
     })
     .strict(),

@@ -30,5 +30,6 @@ export function api(strapi: Core.Strapi, token: string) {
   return {
     get: (path: string) => request(server).get(path).set('Authorization', `Bearer ${token}`),
     post: (path: string, body: unknown = {}) => request(server).post(path).set('Authorization', `Bearer ${token}`).send(body as object),
+    delete: (path: string) => request(server).delete(path).set('Authorization', `Bearer ${token}`),
   };
 }

@@ -45,6 +45,12 @@ describe('queue/budget-gate', () => {
       expect(calls).toHaveLength(0);
     });
 
+    it('never holds a job whose cost is already recorded (a batch answered it): it was paid, holding it saves nothing', async () => {
+      const { reader, calls } = spendReader({ monthly: 60 });
+      expect(await gate([{ provider: 'openai', monthlyUsd: 50 }], reader)(job({ costUsd: 0.003 }))).toBeNull();
+      expect(calls).toHaveLength(0);
+    });
+
     it('lets a job run that fits under the cap', async () => {
       const { reader, calls } = spendReader({ monthly: 49 });
       expect(await gate([{ provider: 'openai', monthlyUsd: 50 }], reader)(job())).toBeNull();

@@ -31,6 +31,7 @@ describe('config/schema', () => {
         media: { maxInputPixels: 16_000_000, maxInputBytes: 32 * 1024 * 1024, decodeTimeoutSeconds: 60 },
         budgets: [],
         backfill: { pageSize: 200, maxQueuedPerBackfill: 200, tickMs: 1000, stepLeaseMs: 30_000 },
+        batch: { pollIntervalMs: 60_000, maxJobsPerBatch: 1000, collectMs: 30_000, leaseMs: 300_000 },
       });
     });
 
@@ -59,6 +60,7 @@ describe('config/schema', () => {
         output: { format: 'webp', quality: 82, fit: 'cover' },
         review: false,
         folder: 'AI Assets',
+        mode: 'sync',
       });
     });
 

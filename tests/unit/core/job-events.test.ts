@@ -41,6 +41,7 @@ describe('events/job-events', () => {
         ['AI_ASSETS_JOB_AWAITING_REVIEW', 'ai-assets.job.awaiting_review'],
         ['AI_ASSETS_JOB_FAILED', 'ai-assets.job.failed'],
         ['AI_ASSETS_JOB_APPROVED', 'ai-assets.job.approved'],
+        ['AI_ASSETS_JOB_REVERTED', 'ai-assets.job.reverted'],
       ]);
     });
   });

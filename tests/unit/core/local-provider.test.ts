@@ -46,6 +46,26 @@ describe('providers/local', () => {
       expect(base.equals(await firstImage(generate(other)))).toBe(false);
     });
 
+    it('returns n distinct images for n, the first the same as n: 1 makes, all deterministic', async () => {
+      const params = { size: '48x32', seed: 3 };
+      const [three, again, one] = await Promise.all([
+        generate({ prompt: 'A lighthouse', params: { ...params, n: 3 } }),
+        generate({ prompt: 'A lighthouse', params: { ...params, n: 3 } }),
+        generate({ prompt: 'A lighthouse', params }),
+      ]);
+      expect(three.images).toHaveLength(3);
+      expect(new Set(three.images.map((image) => image.data.toString('base64'))).size).toBe(3);
+      three.images.forEach((image, index) => expect(image.data.equals(again.images[index].data)).toBe(true));
+      expect(three.images[0].data.equals(one.images[0].data)).toBe(true);
+      expect(three.usage).toEqual({ images: 3 });
+    });
+
+    it('edits into n distinct variants', async () => {
+      const result = await edit({ prompt: 'Warmer', params: { n: 2 }, images: [{ data: source, mime: 'image/png' }] });
+      expect(result.images).toHaveLength(2);
+      expect(result.images[0].data.equals(result.images[1].data)).toBe(false);
+    });
+
     it('accepts a title with markup characters and draws it', async () => {
       const result = await generate({ prompt: 'x', params: { size: '128x64', title: 'Tom & Jerry <3 "quotes"' } });
       expect((await sharp(result.images[0].data).metadata()).width).toBe(128);
@@ -92,7 +112,8 @@ describe('providers/local', () => {
       [{ seed: 1.5 }, 'seed'],
       [{ seed: -1 }, 'seed'],
       [{ delayMs: 600_001 }, 'delayMs'],
-      [{ n: 2 }, 'n'],
+      [{ n: 11 }, 'n'],
+      [{ n: 0 }, 'n'],
       [{ title: 'x'.repeat(301) }, 'title'],
       [{ style: 'vivid' }, ''],
     ])('rejects %j at %j', (params, path) => {

@@ -47,6 +47,24 @@ describe('config/validate-against-schemas', () => {
       expect(problemsOf({ rules: [rule], budgets: [{ provider: 'openai', monthlyUsd: 50 }] })).toContain('ai-assets: budgets[0].provider: "openai" is not a configured provider');
     });
 
+    it('refuses n > 1 on a rule without review, naming params.n', () => {
+      expect(problemsOf({ rules: [{ ...rule, params: { n: 3 } }] })).toEqual([
+        'ai-assets: rules[0].params.n: more than one image needs review: true (an editor picks one; without review the others would be paid for and never used)',
+      ]);
+    });
+
+    it('accepts n up to the provider maximum on a review rule', () => {
+      expect(() => validate({ rules: [{ ...rule, review: true, params: { n: 10 } }] })).not.toThrow();
+    });
+
+    it("refuses n above a custom provider's declared maximum", () => {
+      const painterRule = { ...rule, provider: 'painter', review: true, params: {} };
+      expect(() => validate({ providers: { painter: { type: 'painter' } }, rules: [painterRule] })).not.toThrow();
+      expect(problemsOf({ providers: { painter: { type: 'painter' } }, rules: [{ ...painterRule, params: { n: 2 } }] })).toContain(
+        'ai-assets: rules[0].params.n: provider "painter" returns at most 1 image per call'
+      );
+    });
+
     it('accepts a budget for the built-in local provider', () => {
       expect(() => validate({ rules: [rule], budgets: [{ provider: 'local', dailyUsd: 1 }] })).not.toThrow();
     });

@@ -36,7 +36,7 @@ const harnesses: Array<[string, () => Promise<Harness>]> = [
       provider: create(localProviderType, {}),
       params: { size: '640x480' },
       expected: { width: 640, height: 480 },
-      invalidParams: [{ size: 'big' }, { size: '8x8' }, { unknown: true }, { n: 2 }],
+      invalidParams: [{ size: 'big' }, { size: '8x8' }, { unknown: true }, { n: 11 }],
       slowDown: () => ({ params: { delayMs: 60_000 }, inFlight: async () => undefined }),
       stop: async () => undefined,
     }),

@@ -85,10 +85,13 @@ export const BackfillForm = () => {
   const [ruleId, setRuleId] = React.useState('');
   const [filtersText, setFiltersText] = React.useState('{}');
   const [locale, setLocale] = React.useState('');
+  const [mode, setMode] = React.useState<'sync' | 'batch'>('sync');
   const [estimateId, setEstimateId] = React.useState<number | null>(null);
   const estimate = useBackfill(estimateId);
 
   const rule = rules.data?.find((candidate) => candidate.id === ruleId);
+  // Batch mode is offered only where the rule's provider has a Batch API.
+  const effectiveMode = rule?.batchAvailable ? mode : 'sync';
   const parsed = parseFilters(filtersText);
   const filtersError =
     parsed.error === 'object'
@@ -105,7 +108,7 @@ export const BackfillForm = () => {
   const runEstimate = () => {
     if (!ruleId || !parsed.filters) return;
     create.mutate(
-      { ruleId, filters: parsed.filters, locale: locale.trim() || undefined, dryRun: true },
+      { ruleId, filters: parsed.filters, locale: locale.trim() || undefined, mode: effectiveMode, dryRun: true },
       { onSuccess: (backfill) => setEstimateId(backfill.id), onError: feedback.failure }
     );
   };
@@ -135,7 +138,11 @@ export const BackfillForm = () => {
               testId="backfill-rule"
               placeholder={t('backfills.rule-placeholder', 'Pick a rule')}
               value={ruleId}
-              onChange={(value) => edit(setRuleId)(String(value))}
+              onChange={(value) => {
+                const picked = rules.data?.find((candidate) => candidate.id === String(value));
+                setMode(picked?.mode === 'batch' ? 'batch' : 'sync');
+                edit(setRuleId)(String(value));
+              }}
             >
               {(rules.data ?? []).map((candidate) => (
                 <SingleSelectOption key={candidate.id} value={candidate.id}>
@@ -152,6 +159,18 @@ export const BackfillForm = () => {
             <Field.Hint />
           </Field.Root>
         </Grid.Item>
+        {rule?.batchAvailable && (
+          <Grid.Item col={6} s={12} direction="column" alignItems="stretch">
+            <Field.Root name="mode" hint={t('backfills.mode-hint', 'Batch: half the price, images arrive within 24 hours.')}>
+              <Field.Label>{t('backfills.mode', 'Mode')}</Field.Label>
+              <TestIdSelect testId="backfill-mode" value={mode} onChange={(value) => edit(setMode)(value === 'batch' ? 'batch' : 'sync')}>
+                <SingleSelectOption value="sync">{t('backfills.mode-sync', 'One call per image')}</SingleSelectOption>
+                <SingleSelectOption value="batch">{t('backfills.mode-batch', 'OpenAI batch (50% price, within 24 h)')}</SingleSelectOption>
+              </TestIdSelect>
+              <Field.Hint />
+            </Field.Root>
+          </Grid.Item>
+        )}
       </Grid.Root>
       <Field.Root
         name="filters"

@@ -7,6 +7,7 @@ import { formatCost, formatDuration, formatRelative } from '../../utils/format';
 import { getTranslation } from '../../utils/getTranslation';
 import { Fact, JsonBlock, Section } from '../common/Section';
 import { useFeedback } from '../common/useFeedback';
+import { BackfillBatches } from './BackfillBatches';
 
 const Count = ({ label, value, testId }: { label: string; value: number; testId: string }) => {
   const intl = useIntl();
@@ -96,6 +97,7 @@ export const BackfillProgress = ({ backfill }: { backfill: BackfillView }) => {
         )}
         <Controls backfill={backfill} />
       </Section>
+      <BackfillBatches backfill={backfill} />
       <Section title={t('backfills.counts', 'Counts')} testId="backfill-counts">
         <Grid.Root gap={3}>
           {[

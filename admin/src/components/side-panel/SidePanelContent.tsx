@@ -11,6 +11,7 @@ import type { DryRunResult } from '../../types';
 import { getTranslation } from '../../utils/getTranslation';
 import { InlineError, InlineLoading } from '../common/States';
 import { useRuleText } from '../common/useRuleText';
+import { ImageHistory } from './ImageHistory';
 import { PanelJobItem } from './PanelJobItem';
 import { RuleRunner } from './RuleRunner';
 import { useFormFollowsAttach } from './useFormFollowsAttach';
@@ -60,6 +61,8 @@ export const SidePanelContent = ({ model, collectionType, documentId, savedAt, l
           <PanelJobItem key={job.id} job={job} canGenerate={canGenerate} canReview={canReview} />
         ))
       )}
+      <Divider />
+      <ImageHistory contentType={model} documentId={documentId} locale={locale} />
       {canGenerate && (
         <>
           <Divider />

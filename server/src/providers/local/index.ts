@@ -8,10 +8,12 @@ import { z } from 'zod';
 import { abortableSleep, throwIfAborted } from '../../utils/abort';
 import { InvalidRequestError } from '../errors';
 import { parseSize } from '../common/size';
-import type { EditRequest, GenerateRequest, ImageProvider, ProviderCallOptions, ProviderResult, ProviderType } from '../types';
+import type { EditRequest, GenerateRequest, ImageInput, ImageProvider, ProviderCallOptions, ProviderResult, ProviderType } from '../types';
 import { artworkSeed, paletteFor, prng, renderArtworkLayers, wrapText } from './artwork';
 
 const MAX_EDGE = 4096;
+/** Images one call may return (`params.n`), as many as OpenAI's GPT Image allows. */
+const MAX_IMAGES = 10;
 /** The soft background is rendered at a quarter size and scaled up: same look, a fraction of the blur cost. */
 const BACKGROUND_SCALE = 0.25;
 
@@ -36,7 +38,8 @@ export const localParamsSchema = z
     // Accepted for drop-in compatibility with OpenAI-shaped rules; the local renderer ignores them.
     quality: z.string().optional(),
     background: z.string().optional(),
-    n: z.literal(1).optional(),
+    /** Candidates: n distinct images, each deterministic (the first is the one n: 1 makes). */
+    n: z.number().int().min(1).max(MAX_IMAGES).optional(),
   })
   .strict();
 
@@ -72,21 +75,38 @@ function parseParams(params: Record<string, unknown>) {
   throw new InvalidRequestError(`Invalid params.${issue.path.join('.')}: ${issue.message}`);
 }
 
+/**
+ * The seed of the `index`-th image of one call: the first keeps the rule's seed (so n: 1 is unchanged), the others
+ * get seeds no other call's first image uses by accident of `seed + 1`.
+ */
+export function candidateSeed(seed: number, index: number): number {
+  return index === 0 ? seed : artworkSeed(`candidate ${index}`, seed);
+}
+
+async function renderOne(prompt: string, seed: number, title: string | undefined, width: number, height: number): Promise<Buffer> {
+  const layers = renderArtworkLayers({ width, height, prompt, seed, title }, BACKGROUND_SCALE);
+  // Rasterize first: resizing the SVG itself would make sharp re-render it at full density.
+  const small = await sharp(Buffer.from(layers.background)).raw().toBuffer({ resolveWithObject: true });
+  const background = await sharp(small.data, { raw: small.info }).resize(width, height, { kernel: 'cubic' }).png().toBuffer();
+  return sharp(background)
+    .composite(layers.text ? [{ input: Buffer.from(layers.text) }] : [])
+    .png({ compressionLevel: 6, adaptiveFiltering: false })
+    .toBuffer();
+}
+
 async function generate(request: GenerateRequest, options: ProviderCallOptions): Promise<ProviderResult> {
   const { signal } = options;
   const params = parseParams(request.params);
   const { width, height } = resolveSize(params.size, { width: 1024, height: 1024 });
-  const layers = renderArtworkLayers({ width, height, prompt: request.prompt, seed: params.seed, title: params.title }, BACKGROUND_SCALE);
-  // Rasterize first: resizing the SVG itself would make sharp re-render it at full density.
-  const small = await sharp(Buffer.from(layers.background)).raw().toBuffer({ resolveWithObject: true });
-  const background = await sharp(small.data, { raw: small.info }).resize(width, height, { kernel: 'cubic' }).png().toBuffer();
-  const data = await sharp(background)
-    .composite(layers.text ? [{ input: Buffer.from(layers.text) }] : [])
-    .png({ compressionLevel: 6, adaptiveFiltering: false })
-    .toBuffer();
-  await waitShowingPartials(data, params, options);
+  const count = params.n ?? 1;
+  const images = [];
+  for (let index = 0; index < count; index += 1) {
+    images.push({ data: await renderOne(request.prompt, candidateSeed(params.seed, index), params.title, width, height), mime: 'image/png', width, height });
+    throwIfAborted(signal);
+  }
+  await waitShowingPartials(images[0].data, params, options);
   throwIfAborted(signal);
-  return { images: [{ data, mime: 'image/png', width, height }], model: 'local-artwork-1', usage: { images: 1 }, costUsd: 0 };
+  return { images, model: 'local-artwork-1', usage: { images: count }, costUsd: 0 };
 }
 
 /** Deterministic edit: fit the source to size, tint it with the prompt's palette and caption it. */
@@ -100,12 +120,24 @@ async function edit(request: EditRequest, options: ProviderCallOptions): Promise
   const { width, height } = resolveSize(params.size, { width: sourceInfo.width, height: sourceInfo.height });
   const base = await decodeStep(() => sourceImage.rotate().resize(width, height, { fit: 'cover' }).removeAlpha().png().toBuffer(), 'source image');
 
-  const palette = paletteFor(prng(artworkSeed(request.prompt, params.seed)));
   const caption = wrapText(params.title ?? request.prompt, Math.max(12, Math.floor(width / 22)), 2);
   const fontSize = Math.max(12, Math.round(Math.min(width, height) * 0.05));
+  const images = [];
+  for (let index = 0; index < (params.n ?? 1); index += 1) {
+    const palette = paletteFor(prng(artworkSeed(request.prompt, candidateSeed(params.seed, index))));
+    images.push({ data: await editOne(base, request.mask, palette.accentHue, caption, fontSize, width, height), mime: 'image/png', width, height });
+    throwIfAborted(signal);
+  }
+  await waitShowingPartials(images[0].data, params, options);
+  throwIfAborted(signal);
+  return { images, model: 'local-artwork-1', usage: { images: images.length }, costUsd: 0 };
+}
+
+/** One tinted, captioned variant of `base`, masked like OpenAI's edits when a mask is given. */
+async function editOne(base: Buffer, mask: ImageInput | undefined, accentHue: number, caption: string[], fontSize: number, width: number, height: number): Promise<Buffer> {
   const overlay = Buffer.from(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">` +
-      `<rect width="100%" height="100%" fill="hsl(${Math.round(palette.accentHue)}, 70%, 50%)" fill-opacity="0.28"/>` +
+      `<rect width="100%" height="100%" fill="hsl(${Math.round(accentHue)}, 70%, 50%)" fill-opacity="0.28"/>` +
       `<rect y="${height - fontSize * (caption.length * 1.3 + 1)}" width="100%" height="${fontSize * (caption.length * 1.3 + 1)}" fill="#000" fill-opacity="0.45"/>` +
       caption
         .map(
@@ -117,16 +149,14 @@ async function edit(request: EditRequest, options: ProviderCallOptions): Promise
   );
   let edited = await sharp(base).composite([{ input: overlay, blend: 'over' }]).removeAlpha().png().toBuffer();
 
-  if (request.mask) {
+  if (mask) {
     // OpenAI convention: transparent mask pixels mark where to edit; keep the original everywhere else.
-    const { image: maskImage } = await openImage(request.mask.data, 'mask');
+    const { image: maskImage } = await openImage(mask.data, 'mask');
     const editAlpha = await decodeStep(() => maskImage.resize(width, height, { fit: 'fill' }).ensureAlpha().extractChannel(3).negate().toBuffer(), 'mask');
     const editedWithAlpha = await sharp(edited).joinChannel(editAlpha).png().toBuffer();
     edited = await sharp(base).composite([{ input: editedWithAlpha, blend: 'over' }]).removeAlpha().png().toBuffer();
   }
-  await waitShowingPartials(edited, params, options);
-  throwIfAborted(signal);
-  return { images: [{ data: edited, mime: 'image/png', width, height }], model: 'local-artwork-1', usage: { images: 1 }, costUsd: 0 };
+  return edited;
 }
 
 export const localProviderType: ProviderType = {
@@ -141,7 +171,7 @@ export const localProviderType: ProviderType = {
         generate: true,
         edit: true,
         mask: true,
-        maxImages: 1,
+        maxImages: MAX_IMAGES,
         sizes: ['auto', `any WIDTHxHEIGHT from 16 to ${MAX_EDGE} pixels per edge`],
         formats: ['png'],
         transparentBackground: false,

@@ -35,7 +35,7 @@ export interface OpenAICompatibleTarget {
   partialImages?: number;
 }
 
-interface ImagesResponse {
+export interface ImagesResponse {
   created?: number;
   data?: Array<{ b64_json?: unknown; revised_prompt?: unknown }>;
   output_format?: string;
@@ -48,7 +48,7 @@ interface ImagesResponse {
 const FORMAT_MIME: Record<string, string> = { png: 'image/png', jpeg: 'image/jpeg', jpg: 'image/jpeg', webp: 'image/webp' };
 
 /** Body fields shared by generations and edits; `model`, `input_fidelity` and streaming are handled by the caller. */
-function commonFields(params: OpenAIParams): Record<string, string | number> {
+export function commonFields(params: OpenAIParams): Record<string, string | number> {
   const { model: _model, input_fidelity: _fidelity, partial_images: _partials, ...rest } = params;
   return Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)) as Record<string, string | number>;
 }
@@ -96,6 +96,25 @@ async function decodeImages(response: ImagesResponse, requestedFormat: string | 
       };
     })
   );
+}
+
+/**
+ * The result of an images answer body (a synchronous call's, or one line of a batch output file): images
+ * decoded and checked, usage, and the cost from the price table.
+ */
+export async function resultOfBody(
+  body: ImagesResponse,
+  context: { params: OpenAIParams; effectiveModel: string; label: string; requestId?: string; prices: PriceTable }
+): Promise<ProviderResult> {
+  const { params, requestId } = context;
+  const images = await decodeImages(body, params.output_format, context.label, requestId);
+  const model = typeof body.model === 'string' ? body.model : context.effectiveModel;
+  const usage = body.usage
+    ? { inputTokens: body.usage.input_tokens, outputTokens: body.usage.output_tokens, totalTokens: body.usage.total_tokens, details: body.usage }
+    : undefined;
+  const size = body.size ?? (params.size !== 'auto' ? params.size : undefined) ?? (images[0]?.width ? `${images[0].width}x${images[0].height}` : undefined);
+  const costUsd = computeCostUsd(context.prices, { model, size, quality: body.quality ?? params.quality, images: images.length, usage: body.usage });
+  return { images, model, requestId, usage, costUsd };
 }
 
 export function createOpenAICompatibleProvider(target: OpenAICompatibleTarget): ImageProvider {
@@ -158,14 +177,7 @@ export function createOpenAICompatibleProvider(target: OpenAICompatibleTarget): 
   }
 
   async function decodeAnswer(body: ImagesResponse, response: Pick<HttpResponse, 'requestId' | 'rateLimit'>, params: OpenAIParams, effectiveModel: string): Promise<ProviderResult> {
-    const images = await decodeImages(body, params.output_format, http.label, response.requestId);
-    const model = typeof body.model === 'string' ? body.model : effectiveModel;
-    const usage = body.usage
-      ? { inputTokens: body.usage.input_tokens, outputTokens: body.usage.output_tokens, totalTokens: body.usage.total_tokens, details: body.usage }
-      : undefined;
-    const size = body.size ?? (params.size !== 'auto' ? params.size : undefined) ?? (images[0]?.width ? `${images[0].width}x${images[0].height}` : undefined);
-    const costUsd = computeCostUsd(target.prices, { model, size, quality: body.quality ?? params.quality, images: images.length, usage: body.usage });
-    return { images, model, requestId: response.requestId, usage, costUsd, rateLimit: response.rateLimit };
+    return { ...(await resultOfBody(body, { params, effectiveModel, label: http.label, requestId: response.requestId, prices: target.prices })), rateLimit: response.rateLimit };
   }
 
   async function generate(request: GenerateRequest, { signal, onPartial }: ProviderCallOptions): Promise<ProviderResult> {

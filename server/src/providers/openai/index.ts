@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { createHttpClient } from '../../http/client';
 import { urlOption } from '../common/url-option';
 import type { ImageProvider, ProviderType } from '../types';
+import { createOpenAIBatchApi } from './batch';
 import { createOpenAICompatibleProvider } from './core';
 import { apiKeyOption, dispatcherOption, partialImagesOption, timeoutOption } from './options';
 import { DEFAULT_PRICES, pricesSchema } from './pricing';
@@ -43,7 +44,8 @@ export const openAIProviderType: ProviderType = {
       headers,
       secrets: [config.apiKey],
     });
-    return createOpenAICompatibleProvider({
+    const prices = { ...DEFAULT_PRICES, ...config.prices };
+    const provider = createOpenAICompatibleProvider({
       name,
       type: 'openai',
       http,
@@ -53,8 +55,10 @@ export const openAIProviderType: ProviderType = {
       // Always send model: the API's own default for generations is a retired DALL·E model.
       bodyModel: (paramsModel) => paramsModel ?? config.model,
       paths: { generations: 'images/generations', edits: 'images/edits' },
-      prices: { ...DEFAULT_PRICES, ...config.prices },
+      prices,
       partialImages: config.partialImages,
     });
+    const batch = createOpenAIBatchApi({ http, baseUrl: config.baseUrl, headers, dispatcher: config.dispatcher, apiKey: config.apiKey, model: config.model, prices });
+    return { ...provider, batch };
   },
 };

@@ -1,0 +1,213 @@
+/**
+ * Drives batch mode on every instance: groups parked jobs into a provider batch (file upload + create),
+ * polls open batches at the configured interval, and when one ends maps each answer line back to its job.
+ * A succeeded line becomes the job's checkpoint and the job goes back to the queue, so the normal pipeline
+ * (storage, provenance, renditions, attach) finishes it exactly like a synchronous answer. Every step holds
+ * the batch record's lease and every job move is a compare-and-set (see ./store.ts).
+ */
+import type { BatchConfig } from '../config/schema';
+import { isRetryable } from '../providers/errors';
+import type { ProviderBatchApi, RemoteBatch } from '../providers/batch-types';
+import type { ImageProvider } from '../providers/types';
+import type { JobStore } from '../queue/job-store';
+import type { Job } from '../queue/types';
+import { canCancel, customIdOf, endedWithoutAnswer, isTerminal, isUnexecuted, jobIdOf, unfinishedFate, waitingInBatch } from './lines';
+import type { BatchStore, PendingGroup } from './store';
+import type { BatchRecord } from './types';
+
+export interface BatchRunnerDeps {
+  store: BatchStore;
+  jobStore: Pick<JobStore, 'appendAttempt'>;
+  findProvider(name: string): ImageProvider | undefined;
+  config(): BatchConfig;
+  /** Wakes the worker: answered jobs are due now. */
+  onJobsQueued(): void;
+  onJobFailed(jobId: number): void;
+  owner: string;
+  log: { info(message: string): void; warn(message: string): void; error(message: string): void; debug(message: string): void };
+}
+
+/** The lease is renewed every this many lines while a long output file is read. */
+const RENEW_EVERY_LINES = 20;
+
+export function createBatchRunner(deps: BatchRunnerDeps) {
+  const { store, log, owner } = deps;
+
+  function batchApiOf(providerName: string): ProviderBatchApi | null {
+    return deps.findProvider(providerName)?.batch ?? null;
+  }
+
+  const request = (job: Job) => ({ prompt: job.prompt, params: job.params ?? {} });
+
+  /** Ends a job the batch holds as failed, with the attempt recorded. */
+  async function failJob(batch: BatchRecord, job: Job, code: string, message: string): Promise<void> {
+    const now = new Date();
+    const attemptLog = deps.jobStore.appendAttempt(job, { attempt: job.attempts, startedAt: new Date(job.startedAt ?? now).toISOString(), finishedAt: now.toISOString(), outcome: 'failed', errorCode: code, errorMessage: message, retryable: false });
+    const moved = await store.moveHeld(batch.id, job.id, {
+      status: 'failed', finishedAt: now, errorCode: code, errorMessage: message, errorRetryable: false, leaseOwner: null, leaseExpiresAt: null, waitReason: null, activeHash: null, attemptLog,
+    });
+    if (moved) deps.onJobFailed(job.id);
+  }
+
+  /** A job the batch did not answer: requeued for a later batch, canceled, or failed (see unfinishedFate). */
+  async function settleUnanswered(batch: BatchRecord, job: Job, reason: { code: string; message: string }, retryAt = new Date()): Promise<void> {
+    const fate = unfinishedFate({ cancelRequested: batch.cancelRequested, attempts: job.attempts, maxAttempts: job.maxAttempts, reason });
+    if (fate.kind === 'fail') return failJob(batch, job, fate.code, fate.message);
+    if (fate.kind === 'cancel') {
+      await store.moveHeld(batch.id, job.id, { status: 'canceled', finishedAt: new Date(), leaseOwner: null, waitReason: null, activeHash: null });
+      return;
+    }
+    const now = new Date();
+    const attemptLog = deps.jobStore.appendAttempt(job, { attempt: job.attempts, startedAt: new Date(job.startedAt ?? now).toISOString(), finishedAt: now.toISOString(), outcome: 'retry', errorCode: reason.code, errorMessage: reason.message, retryable: true, nextRunAt: retryAt.toISOString() });
+    const moved = await store.moveHeld(batch.id, job.id, { status: 'queued', runAt: retryAt, leaseOwner: null, batchId: null, waitReason: null, errorCode: reason.code, errorMessage: reason.message, attemptLog });
+    if (moved) deps.onJobsQueued();
+  }
+
+  // ---- submitting -------------------------------------------------------------------------------------
+
+  function ready(group: PendingGroup, config: BatchConfig, now: number): boolean {
+    return group.jobs >= config.maxJobsPerBatch || now - group.oldestParkedAt.getTime() >= config.collectMs;
+  }
+
+  async function submitGroup(group: PendingGroup): Promise<void> {
+    const config = deps.config();
+    const api = batchApiOf(group.provider);
+    if (!api) return;
+    const batch = await store.create(group, owner, config.leaseMs);
+    const jobs = await store.takeJobs(batch, config.maxJobsPerBatch);
+    if (jobs.length === 0) {
+      await store.remove(batch.id); // another instance took the group first
+      return;
+    }
+    try {
+      const lines: string[] = [];
+      for (const job of jobs) {
+        try {
+          lines.push(api.requestLine(customIdOf(job.id), request(job)));
+        } catch (error) {
+          // Params the provider cannot take would fail the whole file: only this job fails.
+          await failJob(batch, job, 'invalid_request', (error as Error).message);
+        }
+      }
+      if (lines.length === 0) {
+        await store.updateLeased(batch.id, owner, { state: 'ended', endedAt: new Date(), leaseOwner: null, leaseExpiresAt: null });
+        return;
+      }
+      const inputFileId = await api.upload(Buffer.from(`${lines.join('\n')}\n`), `ai-assets-batch-${batch.id}.jsonl`);
+      await store.updateLeased(batch.id, owner, { inputFileId, jobCount: lines.length });
+      const remote = await api.create(inputFileId, { ai_assets_batch: String(batch.id) });
+      const submittedAt = new Date();
+      await store.updateLeased(batch.id, owner, {
+        state: 'submitted', remoteId: remote.id, remoteStatus: remote.status, requestCounts: remote.requestCounts, submittedAt,
+        nextPollAt: new Date(submittedAt.getTime() + config.pollIntervalMs), leaseOwner: null, leaseExpiresAt: null,
+      });
+      await store.setWaitReason(batch.id, waitingInBatch(remote.id, submittedAt));
+      log.info(`ai-assets: ${lines.length} job(s) sent in batch ${remote.id} (${group.provider})`);
+    } catch (error) {
+      await abandon(batch, error);
+    }
+  }
+
+  /** The provider did not take the batch: each job is sent again later (or fails when the error will not pass). */
+  async function abandon(batch: BatchRecord, error: unknown): Promise<void> {
+    const message = `Sending the OpenAI batch failed: ${(error as Error).message}`;
+    log.warn(`ai-assets: batch record ${batch.id}: ${message}`);
+    await store.updateLeased(batch.id, owner, { state: 'abandoned', endedAt: new Date(), errorMessage: message });
+    const retryAt = new Date(Date.now() + deps.config().pollIntervalMs);
+    for (const job of await store.heldJobs(batch.id, deps.config().maxJobsPerBatch)) {
+      if (isRetryable(error)) await settleUnanswered(batch, job, { code: 'batch_submit_failed', message }, retryAt);
+      else await failJob(batch, job, 'batch_submit_failed', message);
+    }
+    await store.updateLeased(batch.id, owner, { leaseOwner: null, leaseExpiresAt: null });
+  }
+
+  /** A process died while submitting: without a remote id the provider never started it, so its jobs go back. */
+  async function recoverPreparing(now: Date): Promise<void> {
+    for (const stale of await store.findStalePreparing(now)) {
+      if (!(await store.claim(stale.id, 'preparing', owner, deps.config().leaseMs))) continue;
+      const returned = await store.returnToPending(stale.id);
+      await store.updateLeased(stale.id, owner, { state: 'abandoned', endedAt: new Date(), errorMessage: 'The instance sending this batch stopped first; its jobs went back to the pending pool.', leaseOwner: null, leaseExpiresAt: null });
+      log.warn(`ai-assets: batch record ${stale.id} was left half-sent; ${returned} job(s) will go in another batch`);
+    }
+  }
+
+  // ---- polling and results ----------------------------------------------------------------------------
+
+  /** Maps every line of one output or error file to its job; returns how many lines were ours. */
+  async function applyFile(batch: BatchRecord, api: ProviderBatchApi, fileId: string): Promise<void> {
+    let seen = 0;
+    for await (const line of api.readLines(fileId)) {
+      seen += 1;
+      if (seen % RENEW_EVERY_LINES === 0) await store.updateLeased(batch.id, owner, { leaseExpiresAt: new Date(Date.now() + deps.config().leaseMs) });
+      const probe = /"custom_id"\s*:\s*"([^"]+)"/.exec(line.slice(0, 4096));
+      const jobId = probe ? jobIdOf(probe[1]) : null;
+      const job = jobId === null ? null : await store.heldJob(batch.id, jobId);
+      if (!job) continue; // not ours, canceled by an editor, or mapped by an earlier reading of this file
+      const outcome = await api.parseLine(line, request(job));
+      if (!outcome.ok) {
+        if (isUnexecuted(outcome.code)) await settleUnanswered(batch, job, { code: outcome.code, message: outcome.message });
+        else await failJob(batch, job, outcome.code, outcome.message);
+        continue;
+      }
+      const image = outcome.result.images[0];
+      const now = new Date();
+      // Checkpointed like a synchronous answer: the worker takes it from here without paying again.
+      const moved = await store.moveHeld(batch.id, job.id, {
+        status: 'queued', runAt: now, attempts: Math.max(0, job.attempts - 1), leaseOwner: null, leaseExpiresAt: null, waitReason: null,
+        checkpointData: image.data.toString('base64'), checkpointMime: image.mime ?? null, model: outcome.result.model ?? job.model,
+        revisedPrompt: image.revisedPrompt ?? null, providerRequestId: outcome.result.requestId ?? null,
+        usage: (outcome.result.usage as Record<string, unknown>) ?? null, costUsd: outcome.result.costUsd ?? null,
+      });
+      if (moved) deps.onJobsQueued();
+    }
+  }
+
+  async function finish(batch: BatchRecord, api: ProviderBatchApi, remote: RemoteBatch): Promise<void> {
+    for (const fileId of [remote.outputFileId, remote.errorFileId]) if (fileId) await applyFile(batch, api, fileId);
+    const reason = endedWithoutAnswer(remote.status, remote.id, remote.problem);
+    const limit = deps.config().maxJobsPerBatch;
+    for (let left = await store.heldJobs(batch.id, limit); left.length > 0; left = await store.heldJobs(batch.id, limit)) {
+      for (const job of left) await settleUnanswered(batch, job, reason);
+    }
+    await store.updateLeased(batch.id, owner, { state: 'ended', remoteStatus: remote.status, endedAt: new Date(), errorMessage: remote.problem, leaseOwner: null, leaseExpiresAt: null });
+    log.info(`ai-assets: batch ${remote.id} ended ${remote.status} (${remote.requestCounts?.completed ?? 0} completed, ${remote.requestCounts?.failed ?? 0} failed)`);
+  }
+
+  async function poll(due: BatchRecord): Promise<void> {
+    const config = deps.config();
+    if (!(await store.claim(due.id, 'submitted', owner, config.leaseMs))) return;
+    const batch = (await store.findById(due.id)) as BatchRecord;
+    const api = batchApiOf(batch.provider);
+    try {
+      if (!api) throw new Error(`provider "${batch.provider}" no longer has a Batch API`);
+      let remote = await api.retrieve(batch.remoteId as string);
+      if (batch.cancelRequested && canCancel(remote.status)) remote = await api.cancel(remote.id);
+      await store.updateLeased(batch.id, owner, { remoteStatus: remote.status, requestCounts: remote.requestCounts, outputFileId: remote.outputFileId, errorFileId: remote.errorFileId });
+      if (isTerminal(remote.status)) return await finish(batch, api, remote);
+      await store.updateLeased(batch.id, owner, { nextPollAt: new Date(Date.now() + config.pollIntervalMs), leaseOwner: null, leaseExpiresAt: null });
+    } catch (error) {
+      if (!isRetryable(error) && api) {
+        // The provider refuses to tell (batch unknown, key revoked): end it so its jobs are not held forever.
+        const problem = `polling it failed: ${(error as Error).message}`;
+        log.warn(`ai-assets: batch ${batch.remoteId}: ${problem}`);
+        return await finish(batch, api, { id: batch.remoteId as string, status: 'failed', outputFileId: null, errorFileId: null, requestCounts: batch.requestCounts, problem });
+      }
+      // Polling again later is always safe: nothing was applied twice (job moves are compare-and-set).
+      log.warn(`ai-assets: polling batch ${batch.remoteId} failed (will retry): ${(error as Error).message}`);
+      await store.updateLeased(batch.id, owner, { nextPollAt: new Date(Date.now() + config.pollIntervalMs), leaseOwner: null, leaseExpiresAt: null });
+    }
+  }
+
+  return {
+    /** One round: recover half-sent records, send the groups that are ready, poll the batches that are due. */
+    async tick(): Promise<void> {
+      const now = new Date();
+      await recoverPreparing(now);
+      const config = deps.config();
+      for (const group of await store.pendingGroups()) if (ready(group, config, now.getTime())) await submitGroup(group);
+      for (const due of await store.findDue(now, 20)) await poll(due);
+    },
+  };
+}
+
+export type BatchRunner = ReturnType<typeof createBatchRunner>;
