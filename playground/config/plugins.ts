@@ -38,7 +38,8 @@ export const demoConfig = {
       operation: 'generate',
       provider: 'studio',
       prompt: 'Documentary photograph for "{{title}}", natural light.',
-      params: { size: '1024x1024', quality: 'low' },
+      // A real provider's latency: the side panel and job page show its blurred-to-sharp partial frames.
+      params: { size: '1024x1024', quality: 'low', delayMs: 4000 },
       output: { format: 'webp', quality: 80, width: 800, height: 800, fit: 'cover' },
       target: 'photo',
       review: true,

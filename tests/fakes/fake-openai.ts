@@ -5,6 +5,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { type Fault, FakeServer, makeImage, type RecordedPart, type RecordedRequest } from './fake-server';
+import { isStreamFault, sendImageStream, type StreamFault, type StreamSettings } from './fake-openai-stream';
 import { FakeBatchApi } from './fake-openai-batch';
 
 export type OpenAIFault =
@@ -27,7 +28,8 @@ export type OpenAIFault =
   /** A successful answer whose revised_prompt, usage and x-request-id hold the key. */
   | 'echo_key_success'
   /** A successful answer carrying `fault.image` (a Buffer) as its image: bombs, broken files. */
-  | 'image_bytes';
+  | 'image_bytes'
+  | StreamFault;
 
 export interface FakeOpenAIOptions {
   apiKey?: string;
@@ -72,6 +74,8 @@ export class FakeOpenAI extends FakeServer<OpenAIFault> {
   private readonly accepted: number[] = [];
   /** Requests refused with 429 by the enforced limit (caused by the client, not injected). */
   readonly limitRefusals: RecordedRequest[] = [];
+  /** Streamed answers (`stream: true`, see fake-openai-stream.ts); tests may change them. */
+  streaming: StreamSettings = { frameDelayMs: 0 };
   /** `/v1/files` and `/v1/batches` (see fake-openai-batch.ts). */
   readonly batchApi: FakeBatchApi = new FakeBatchApi(this, (res, status, body, headers) => this.sendJson(res, status, body, headers));
 
@@ -138,7 +142,7 @@ export class FakeOpenAI extends FakeServer<OpenAIFault> {
         return this.sendJson(res, 200, { created: 1, data: [{ b64_json: (fault.image as Buffer).toString('base64') }], output_format: 'png' }, headers);
       }
       if (echoOnSuccess) headers['x-request-id'] = `req_${this.apiKey}`;
-      if (fault && !echoOnSuccess) return this.answerFault(fault, fail);
+      if (fault && !echoOnSuccess && !isStreamFault(fault)) return this.answerFault(fault, fail);
       const body = this.readFields(request, route.endpoint);
       const name = route.model ?? String(body.model ?? '');
       if (!name) throw invalid('You must provide a model parameter.', 'model');
@@ -165,6 +169,13 @@ export class FakeOpenAI extends FakeServer<OpenAIFault> {
       }
       const images = await Promise.all(Array.from({ length: n }, (_, index) => makeImage(width, height, format, index)));
       const quality = String(body.quality ?? 'auto') === 'auto' ? 'medium' : String(body.quality);
+      const usage = { input_tokens: 50, output_tokens: 1000 * n, total_tokens: 50 + 1000 * n, input_tokens_details: { text_tokens: 50, image_tokens: 0 } };
+      if (body.stream === true || body.stream === 'true') {
+        const partials = Number(body.partial_images ?? 0);
+        if (!Number.isInteger(partials) || partials < 0 || partials > 3) throw invalid(`Invalid 'partial_images': must be between 0 and 3.`, 'partial_images');
+        const answer = { endpoint: route.endpoint, partials, image: images[0], width, height, format, quality, background: body.background === 'transparent' ? 'transparent' : 'opaque', usage };
+        return await sendImageStream(res, answer, { headers, settings: this.streaming, fault, later: (ms, action) => this.later(ms, action) });
+      }
       this.sendJson(
         res,
         200,
@@ -178,13 +189,7 @@ export class FakeOpenAI extends FakeServer<OpenAIFault> {
           output_format: format,
           size: `${width}x${height}`,
           quality,
-          usage: {
-            input_tokens: 50,
-            output_tokens: 1000 * n,
-            total_tokens: 50 + 1000 * n,
-            input_tokens_details: { text_tokens: 50, image_tokens: 0 },
-            ...(echoOnSuccess ? { account: this.apiKey } : {}),
-          },
+          usage: { ...usage, ...(echoOnSuccess ? { account: this.apiKey } : {}) },
         },
         headers
       );

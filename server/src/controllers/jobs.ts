@@ -32,6 +32,10 @@ export default ({ strapi }: { strapi: Core.Strapi }) => {
       const jobId = id(ctx);
       await respond(ctx, async () => ({ data: await jobs().detail(jobId) }));
     },
+    async preview(ctx: Context) {
+      const jobId = id(ctx);
+      await respond(ctx, async () => ({ data: await jobs().preview(jobId) }));
+    },
     async approve(ctx: Context) {
       const jobId = id(ctx);
       const input = parseInput(schemas.approve, body(ctx), 'body');

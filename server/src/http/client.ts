@@ -66,11 +66,27 @@ export interface HttpResponse {
   durationMs: number;
 }
 
+/** A successful event-stream answer handed to a reader as it arrives (see `HttpClient.stream`). */
+export interface StreamedAnswer<T> {
+  kind: 'streamed';
+  value: T;
+  status: number;
+  requestId?: string;
+  rateLimit?: RateLimitInfo;
+  durationMs: number;
+}
+
 export interface HttpClient {
   readonly baseUrl: string;
   readonly label: string;
   /** Resolves for every HTTP status; rejects only with typed ProviderErrors (transport, timeout, abort). */
   send(request: HttpRequest): Promise<HttpResponse>;
+  /**
+   * Like `send`, but a 2xx `text/event-stream` answer is given to `read` chunk by chunk (at most `maxBytes` in
+   * all) instead of being buffered. Any other answer (an error status, or a server that ignored the stream
+   * request and sent JSON) comes back buffered, as from `send`. The time cap covers the whole stream.
+   */
+  stream<T>(request: HttpRequest, read: (body: AsyncIterable<Buffer>, requestId: string | undefined) => Promise<T>, maxBytes: number): Promise<HttpResponse | StreamedAnswer<T>>;
   /** Parses a JSON body or returns undefined (the caller decides whether that is malformed). */
   json<T = unknown>(response: HttpResponse): T | undefined;
 }
@@ -83,16 +99,21 @@ export function joinUrl(baseUrl: string, path: string, query?: Record<string, st
   return url;
 }
 
-async function readLimited(body: AsyncIterable<Buffer>, maxBytes: number, label: string): Promise<Buffer> {
-  const chunks: Buffer[] = [];
+/** The body's chunks, failing once more than `maxBytes` arrived in all. */
+async function* limited(body: AsyncIterable<Buffer>, maxBytes: number, label: string): AsyncIterable<Buffer> {
   let size = 0;
   for await (const chunk of body) {
     size += chunk.length;
     if (size > maxBytes) {
       throw new MalformedResponseError(`${label} sent an answer larger than ${Math.round(maxBytes / 1048576)} MB.`, { providerCode: 'response_too_large' });
     }
-    chunks.push(chunk);
+    yield chunk;
   }
+}
+
+async function readLimited(body: AsyncIterable<Buffer>, maxBytes: number, label: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of limited(body, maxBytes, label)) chunks.push(chunk);
   return Buffer.concat(chunks);
 }
 
@@ -102,7 +123,9 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const secrets = options.secrets ?? [];
   const label = options.label;
 
-  async function send(input: HttpRequest): Promise<HttpResponse> {
+  type Streaming<T> = { read: (body: AsyncIterable<Buffer>, requestId: string | undefined) => Promise<T>; maxBytes: number };
+
+  async function exchange<T>(input: HttpRequest, streaming?: Streaming<T>): Promise<HttpResponse | StreamedAnswer<T>> {
     if (input.signal?.aborted) throw new AbortedError('The request was canceled before it finished.');
     const timeoutMs = input.timeoutMs ?? timeoutDefault;
     const controller = new AbortController();
@@ -141,8 +164,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       receivedHeaders = true;
       const responseHeaders = normalizeHeaders(response.headers);
       requestId = REQUEST_ID_HEADERS.map((name) => responseHeaders[name]).find(Boolean);
-      const data = await readLimited(response.body, options.maxResponseBytes ?? maxAnswerBytes(), label);
       const rateLimit = parseRateLimitHeaders(responseHeaders);
+      const isEventStream = (responseHeaders['content-type'] ?? '').startsWith('text/event-stream');
+      if (streaming && response.statusCode < 300 && isEventStream) {
+        const value = await streaming.read(limited(response.body, streaming.maxBytes, label), requestId);
+        return { kind: 'streamed', value, status: response.statusCode, requestId, rateLimit, durationMs: Date.now() - started };
+      }
+      const data = await readLimited(response.body, options.maxResponseBytes ?? maxAnswerBytes(), label);
       let retryAfterMs = parseRetryAfterMs(responseHeaders);
       if (retryAfterMs === undefined && response.statusCode === 429) retryAfterMs = exhaustedWindowResetMs(rateLimit);
       return { status: response.statusCode, headers: responseHeaders, body: data, requestId, rateLimit, retryAfterMs, durationMs: Date.now() - started };
@@ -157,7 +185,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   return {
     baseUrl: options.baseUrl,
     label,
-    send,
+    send: (input) => exchange(input) as Promise<HttpResponse>,
+    stream: (input, read, maxBytes) => exchange(input, { read, maxBytes }),
     json<T>(response: HttpResponse): T | undefined {
       try {
         return JSON.parse(response.body.toString('utf8')) as T;

@@ -17,6 +17,7 @@ import {
   ServerError,
   TimeoutError,
 } from '../providers/errors';
+import { AiAssetsError } from '../errors/domain';
 import { redact } from '../utils/redact';
 
 export { redact } from '../utils/redact';
@@ -67,9 +68,12 @@ function safeCause(error: unknown, secrets: ReadonlyArray<string | undefined>): 
   return copy;
 }
 
-/** Maps an exception thrown by undici (or our own abort) to a typed error. */
-export function errorForFailure(error: unknown, context: FailureContext): ProviderError {
-  if (error instanceof ProviderError) return error;
+/**
+ * Maps an exception thrown by undici (or our own abort) to a typed error. Our own errors (a stream reader's
+ * verdict on what it read, e.g. an image over the limits) are decisions, not transport trouble: kept as they are.
+ */
+export function errorForFailure(error: unknown, context: FailureContext): ProviderError | AiAssetsError {
+  if (error instanceof AiAssetsError) return error;
   const { label, reason, timeoutMs, receivedHeaders, requestId } = context;
   const options = { cause: safeCause(error, context.secrets), requestId, providerCode: codeOf(error) };
   const seconds = Math.max(1, Math.round(timeoutMs / 1000));

@@ -49,6 +49,20 @@ export interface EditRequest extends GenerateRequest {
 
 export interface ProviderCallOptions {
   signal: AbortSignal;
+  /**
+   * Called with each partial (in-progress) frame while the image is being made, when the provider can show
+   * them (OpenAI streaming, `local`). A preview only: never the result. The provider has already checked its
+   * size; the call does not wait for what the receiver does with it longer than the receiver takes.
+   */
+  onPartial?: (frame: PartialFrame) => void | Promise<void>;
+}
+
+/** One in-progress frame of the image being made. */
+export interface PartialFrame {
+  /** 0-based, increasing: later frames are sharper. */
+  index: number;
+  data: Buffer;
+  mime: string;
 }
 
 export interface ProviderUsage {

@@ -33,14 +33,20 @@ export interface InsertResult {
 /** Payloads only a running job needs; dropped once nothing can run the job again. */
 const PAYLOADS_DROPPED_WHEN_DONE = { maskData: null, checkpointData: null, checkpointMime: null };
 const DONE_FOR_GOOD: JobStatus[] = ['succeeded', 'approved', 'rejected'];
+/** The live preview belongs to one running attempt: gone as soon as the job leaves `running`. */
+const PREVIEW_DROPPED = { previewData: null, previewIndex: null, previewAt: null };
 
-/** Keeps `activeHash` in step with the status: cleared when a job stops blocking its inputs, payloads dropped when done. */
+/**
+ * Keeps `activeHash` in step with the status: cleared when a job stops blocking its inputs, payloads dropped
+ * when done, the live preview dropped when the job stops running.
+ */
 function withStatusInvariants(data: Partial<Job>): Record<string, unknown> {
   if (!data.status) return data as Record<string, unknown>;
   return {
     ...data,
     ...(DEDUPE_BLOCKING_STATUSES.includes(data.status) ? {} : { activeHash: null }),
     ...(DONE_FOR_GOOD.includes(data.status) ? PAYLOADS_DROPPED_WHEN_DONE : {}),
+    ...(data.status === 'running' ? {} : PREVIEW_DROPPED),
   };
 }
 

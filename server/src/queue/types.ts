@@ -101,6 +101,10 @@ export interface Job {
   checkpointMime?: string | null;
   /** Set just before uploading, so a resumed job finds a file uploaded right before a crash. */
   uploadStartedAt?: string | Date | null;
+  /** Latest partial frame of a running job, downscaled (base64 WebP), its index and when it arrived; null otherwise. */
+  previewData?: string | null;
+  previewIndex?: number | null;
+  previewAt?: string | Date | null;
   result: JobResult | null;
   attachedField: string | null;
   attachedAt: string | Date | null;

@@ -9,6 +9,7 @@ export default {
     { method: 'GET', path: '/jobs', handler: 'jobs.list', config: can('read') },
     { method: 'POST', path: '/jobs/bulk', handler: 'jobs.bulk', config: can('review') },
     { method: 'GET', path: '/jobs/:id', handler: 'jobs.findOne', config: can('read') },
+    { method: 'GET', path: '/jobs/:id/preview', handler: 'jobs.preview', config: can('read') },
     { method: 'POST', path: '/jobs/:id/approve', handler: 'jobs.approve', config: can('review') },
     { method: 'POST', path: '/jobs/:id/reject', handler: 'jobs.reject', config: can('review') },
     { method: 'DELETE', path: '/jobs/:id/candidates/:index', handler: 'jobs.removeCandidate', config: can('review') },

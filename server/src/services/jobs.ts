@@ -135,6 +135,20 @@ export const createJobService = ({ strapi, store }: { strapi: Core.Strapi; store
       };
     },
 
+    /** The running job's latest partial frame (small WebP), or null when it has none (not running, not streamed). */
+    async preview(id: number) {
+      const job = await mustFind(id);
+      const live = job.status === 'running' && job.previewData;
+      return {
+        jobId: job.id,
+        status: job.status,
+        startedAt: job.startedAt ? new Date(job.startedAt).toISOString() : null,
+        frame: live
+          ? { index: job.previewIndex ?? 0, at: job.previewAt ? new Date(job.previewAt).toISOString() : null, image: `data:image/webp;base64,${job.previewData}` }
+          : null,
+      };
+    },
+
     /**
      * Attaches the job's image (or candidate `candidate`, default the pick) to the rule's target, its named
      * renditions to theirs; an explicitly chosen other field gets the image alone.

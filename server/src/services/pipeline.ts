@@ -5,10 +5,12 @@
  */
 import type { Core } from '@strapi/strapi';
 import type { LibraryFile } from '../media/library';
+import { createPreviewWriter } from '../media/live-preview';
 import { allFileIdsOf, requestedImageCount, withCandidates } from '../media/candidates';
 import { attachmentsOf, fileIdsOf } from '../media/rendition-plan';
 import { createJobImageStore, type StoreJobImagesInput } from '../media/store-job-images';
 import { MalformedResponseError, NonRetryableError } from '../providers/errors';
+import type { ProviderCallOptions } from '../providers/types';
 import { LeaseLostError } from '../queue/errors';
 import type { JobStore } from '../queue/job-store';
 import type { CandidateResult, Job, JobResult } from '../queue/types';
@@ -20,11 +22,20 @@ export type PipelineOutcome = 'succeeded' | 'awaiting_review';
 export const createPipeline = ({ strapi, store }: { strapi: Core.Strapi; store: JobStore }) => {
   const library = () => getService(strapi, 'library');
 
-  /** Calls the provider for the job's image. */
-  async function callProvider(job: Job, signal: AbortSignal) {
+  /** Calls the provider for the job's image; partial frames it sends become the job's live preview meanwhile. */
+  async function callProvider(job: Job, leaseToken: string, signal: AbortSignal) {
+    const preview = createPreviewWriter((data) => store.updateHeld(job.id, leaseToken, data), strapi.log);
+    try {
+      return await requestImage(job, { signal, onPartial: (frame) => preview.offer(frame) });
+    } finally {
+      await preview.settle();
+    }
+  }
+
+  async function requestImage(job: Job, options: ProviderCallOptions) {
     const provider = getService(strapi, 'providers').get(job.provider);
     const request = { prompt: job.prompt, params: job.params ?? {} };
-    if (job.operation !== 'edit') return provider.generate(request, { signal });
+    if (job.operation !== 'edit') return provider.generate(request, options);
     const source = job.sourceFileId ? await library().findFile(job.sourceFileId) : null;
     if (!source) throw new NonRetryableError('source_missing', 'The image to edit is no longer in the Media Library.');
     const maskFile = job.maskFileId ? await library().findFile(job.maskFileId) : null;
@@ -33,7 +44,7 @@ export const createPipeline = ({ strapi, store }: { strapi: Core.Strapi; store: 
       : maskFile
         ? { data: await library().readFile(maskFile), mime: maskFile.mime, name: maskFile.name }
         : undefined;
-    return provider.edit({ ...request, images: [{ data: await library().readFile(source), mime: source.mime, name: source.name }], mask }, { signal });
+    return provider.edit({ ...request, images: [{ data: await library().readFile(source), mime: source.mime, name: source.name }], mask }, options);
   }
 
   /**
@@ -43,7 +54,7 @@ export const createPipeline = ({ strapi, store }: { strapi: Core.Strapi; store: 
    */
   async function paidImages(job: Job, leaseToken: string, signal: AbortSignal): Promise<{ images: Buffer[]; model: string | null }> {
     if (job.checkpointData) return { images: job.checkpointData.split(',').map((data) => Buffer.from(data, 'base64')), model: job.model };
-    const response = await callProvider(job, signal);
+    const response = await callProvider(job, leaseToken, signal);
     // A provider may answer with fewer images than asked; never keep more than the job asked for.
     const images = response.images.slice(0, requestedImageCount(job.params));
     if (images.length === 0 || images.some((image) => !image?.data?.length)) {

@@ -99,7 +99,7 @@ describe('providers/local', () => {
     });
 
     it('fills in the defaults and leaves size open (generate: 1024x1024, edit: the source size)', () => {
-      expect(provider.paramsSchema.parse({})).toEqual({ seed: 0, delayMs: 0 });
+      expect(provider.paramsSchema.parse({})).toEqual({ seed: 0, delayMs: 0, partial_images: 2 });
     });
 
     it.each([

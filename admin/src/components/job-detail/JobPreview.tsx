@@ -5,6 +5,7 @@ import { useIntl } from 'react-intl';
 import type { JobDetail } from '../../types';
 import { getTranslation } from '../../utils/getTranslation';
 import { mediaUrl } from '../../utils/mediaUrl';
+import { LivePreview } from '../common/LivePreview';
 import { Section } from '../common/Section';
 
 const Figure = ({ src, caption, testId }: { src: string; caption: string; testId: string }) => (
@@ -28,7 +29,9 @@ export const JobPreview = ({ job }: { job: JobDetail }) => {
 
   return (
     <Section title={t('detail.preview', 'Preview')} testId="job-preview">
-      {!resultUrl ? (
+      {!resultUrl && job.status === 'running' ? (
+        <LivePreview jobId={job.id} startedAt={job.startedAt} maxWidth="512px" />
+      ) : !resultUrl ? (
         <Typography textColor="neutral600" data-testid="job-preview-empty">
           {t('detail.no-result', 'No image yet.')}
         </Typography>

@@ -10,6 +10,7 @@ import { jobPath } from '../../utils/entryLink';
 import { formatRelative } from '../../utils/format';
 import { getTranslation } from '../../utils/getTranslation';
 import { JobThumbnail } from '../common/JobThumbnail';
+import { LivePreview } from '../common/LivePreview';
 import { StatusBadge } from '../common/StatusBadge';
 import { RegenerateModal } from '../job-detail/RegenerateModal';
 import { useFeedback } from '../common/useFeedback';
@@ -34,6 +35,7 @@ export const PanelJobItem = ({ job, canGenerate, canReview }: { job: JobView; ca
         <Link tag={NavLink} to={jobPath(job.id)}>
           {t('panel.job-link', '#{id} · {rule}', { id: job.id, rule: job.rule })}
         </Link>
+        {job.status === 'running' && <LivePreview jobId={job.id} startedAt={job.startedAt} maxWidth="200px" />}
         {job.error && <Typography variant="pi" textColor="danger600">{job.error.message}</Typography>}
         <Flex gap={2} wrap="wrap">
           {canReview && job.status === 'awaiting_review' && (

@@ -33,6 +33,8 @@ export const localParamsSchema = z
     title: z.string().max(300).optional(),
     /** Simulated provider latency, for demos and tests of in-flight behaviour. */
     delayMs: z.number().int().min(0).max(600_000).default(0),
+    /** Blurred in-progress frames shown while `delayMs` runs (like OpenAI's `partial_images`); 0 = none. */
+    partial_images: z.number().int().min(0).max(3).default(2),
     // Accepted for drop-in compatibility with OpenAI-shaped rules; the local renderer ignores them.
     quality: z.string().optional(),
     background: z.string().optional(),
@@ -40,6 +42,26 @@ export const localParamsSchema = z
     n: z.number().int().min(1).max(MAX_IMAGES).optional(),
   })
   .strict();
+
+/** Width of a partial frame: a preview, not an image anyone keeps. */
+const PARTIAL_WIDTH = 256;
+
+/**
+ * Waits `delayMs` in all, sending `count` progressively sharper (less blurred) frames of the finished image
+ * along the way, so the admin's live preview can be watched without a network provider.
+ */
+async function waitShowingPartials(finished: Buffer, params: { delayMs: number; partial_images: number }, options: ProviderCallOptions): Promise<void> {
+  // Without a delay there is nothing to watch: no frames, no extra work.
+  const count = options.onPartial && params.delayMs > 0 ? params.partial_images : 0;
+  const step = params.delayMs / (count + 1);
+  for (let index = 0; index < count; index += 1) {
+    await abortableSleep(step, options.signal);
+    const sigma = 24 / (index + 1) ** 2;
+    const frame = await sharp(finished).resize({ width: PARTIAL_WIDTH }).blur(sigma).png().toBuffer();
+    await options.onPartial?.({ index, data: frame, mime: 'image/png' });
+  }
+  await abortableSleep(step, options.signal);
+}
 
 function resolveSize(size: string | undefined, fallback: { width: number; height: number }) {
   return !size || size === 'auto' ? fallback : (parseSize(size) as { width: number; height: number });
@@ -72,9 +94,9 @@ async function renderOne(prompt: string, seed: number, title: string | undefined
     .toBuffer();
 }
 
-async function generate(request: GenerateRequest, { signal }: ProviderCallOptions): Promise<ProviderResult> {
+async function generate(request: GenerateRequest, options: ProviderCallOptions): Promise<ProviderResult> {
+  const { signal } = options;
   const params = parseParams(request.params);
-  await abortableSleep(params.delayMs, signal);
   const { width, height } = resolveSize(params.size, { width: 1024, height: 1024 });
   const count = params.n ?? 1;
   const images = [];
@@ -82,15 +104,17 @@ async function generate(request: GenerateRequest, { signal }: ProviderCallOption
     images.push({ data: await renderOne(request.prompt, candidateSeed(params.seed, index), params.title, width, height), mime: 'image/png', width, height });
     throwIfAborted(signal);
   }
+  await waitShowingPartials(images[0].data, params, options);
+  throwIfAborted(signal);
   return { images, model: 'local-artwork-1', usage: { images: count }, costUsd: 0 };
 }
 
 /** Deterministic edit: fit the source to size, tint it with the prompt's palette and caption it. */
-async function edit(request: EditRequest, { signal }: ProviderCallOptions): Promise<ProviderResult> {
+async function edit(request: EditRequest, options: ProviderCallOptions): Promise<ProviderResult> {
+  const { signal } = options;
   const params = parseParams(request.params);
   const source = request.images[0];
   if (!source) throw new InvalidRequestError('An edit needs a source image.');
-  await abortableSleep(params.delayMs, signal);
 
   const { image: sourceImage, info: sourceInfo } = await openImage(source.data, 'source image');
   const { width, height } = resolveSize(params.size, { width: sourceInfo.width, height: sourceInfo.height });
@@ -104,6 +128,8 @@ async function edit(request: EditRequest, { signal }: ProviderCallOptions): Prom
     images.push({ data: await editOne(base, request.mask, palette.accentHue, caption, fontSize, width, height), mime: 'image/png', width, height });
     throwIfAborted(signal);
   }
+  await waitShowingPartials(images[0].data, params, options);
+  throwIfAborted(signal);
   return { images, model: 'local-artwork-1', usage: { images: images.length }, costUsd: 0 };
 }
 

@@ -5,15 +5,16 @@
  */
 import { FormData } from 'undici';
 import type { z } from 'zod';
-import { describeExchange, type HttpClient, type HttpResponse } from '../../http/client';
-import { decodeLimits, ImageRejectedError, readImageInfo } from '../../media/decode';
+import { describeExchange, type HttpClient, type HttpRequest, type HttpResponse } from '../../http/client';
+import { decodeLimits, ImageRejectedError, maxAnswerBytes, readImageInfo } from '../../media/decode';
 import { AuthenticationError, InvalidRequestError, MalformedResponseError } from '../errors';
-import type { EditRequest, GeneratedImage, GenerateRequest, ImageProvider, ProviderCallOptions, ProviderFactoryContext, ProviderResult } from '../types';
+import type { EditRequest, GeneratedImage, GenerateRequest, ImageProvider, PartialFrame, ProviderCallOptions, ProviderFactoryContext, ProviderResult } from '../types';
 import { parseParamsOrThrow } from '../common/params';
-import { mapOpenAIError } from './errors';
+import { mapOpenAIError, mapOpenAIStreamError } from './errors';
 import { prepareMask, prepareSourceImage } from './images';
 import { createOpenAIParamsSchema, FIXED_SIZES, hasFlexibleSizes, type OpenAIParams } from './params';
 import { computeCostUsd, estimateCostUsd, type ImageUsage, type PriceTable } from './pricing';
+import { readImageStream } from './stream';
 
 const MAX_EDIT_IMAGES = 16;
 
@@ -30,6 +31,8 @@ export interface OpenAICompatibleTarget {
   paths: { generations: string; edits: string };
   query?: Record<string, string>;
   prices: PriceTable;
+  /** Partial frames to stream when a rule's params name none (0 = no streaming). */
+  partialImages?: number;
 }
 
 export interface ImagesResponse {
@@ -44,10 +47,28 @@ export interface ImagesResponse {
 
 const FORMAT_MIME: Record<string, string> = { png: 'image/png', jpeg: 'image/jpeg', jpg: 'image/jpeg', webp: 'image/webp' };
 
-/** Body fields shared by generations and edits; `model` and `input_fidelity` are handled by the caller. */
+/** Body fields shared by generations and edits; `model`, `input_fidelity` and streaming are handled by the caller. */
 export function commonFields(params: OpenAIParams): Record<string, string | number> {
-  const { model: _model, input_fidelity: _fidelity, ...rest } = params;
+  const { model: _model, input_fidelity: _fidelity, partial_images: _partials, ...rest } = params;
   return Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined)) as Record<string, string | number>;
+}
+
+/** Base64 longer than this holds more than `media.maxInputBytes`: refused before allocating (base64 is 4/3 of its bytes). */
+const maxBase64Chars = () => Math.ceil((decodeLimits().maxInputBytes * 4) / 3) + 4;
+
+function tooLarge(label: string, what: string): ImageRejectedError {
+  return new ImageRejectedError('image_too_large', `${label} sent ${what} larger than ${Math.round(decodeLimits().maxInputBytes / 1048576)} MB (media.maxInputBytes).`);
+}
+
+/** A partial frame checked like a final image (bytes, pixels, readable) before anyone sees it. */
+async function decodePartial(b64: string, index: number, label: string, requestId?: string): Promise<PartialFrame> {
+  if (b64.length > maxBase64Chars()) throw tooLarge(label, 'a partial image');
+  const data = Buffer.from(b64, 'base64');
+  const info = await readImageInfo(data, `partial image from ${label}`).catch((error: unknown) => {
+    if (error instanceof ImageRejectedError && error.code === 'image_too_large') throw error;
+    throw new MalformedResponseError(`${label} sent a partial image that is not a readable image.`, { requestId, providerCode: 'stream_malformed' });
+  });
+  return { index, data, mime: FORMAT_MIME[info.format ?? 'png'] ?? `image/${info.format}` };
 }
 
 async function decodeImages(response: ImagesResponse, requestedFormat: string | undefined, label: string, requestId?: string): Promise<GeneratedImage[]> {
@@ -59,10 +80,7 @@ async function decodeImages(response: ImagesResponse, requestedFormat: string | 
       if (typeof item.b64_json !== 'string' || item.b64_json.length === 0) {
         throw new MalformedResponseError(`${label} answered without image data.`, { requestId });
       }
-      // Refuse before allocating: base64 is 4/3 of the bytes it holds.
-      if (item.b64_json.length > Math.ceil((decodeLimits().maxInputBytes * 4) / 3) + 4) {
-        throw new ImageRejectedError('image_too_large', `${label} sent an image larger than ${Math.round(decodeLimits().maxInputBytes / 1048576)} MB (media.maxInputBytes).`);
-      }
+      if (item.b64_json.length > maxBase64Chars()) throw tooLarge(label, 'an image');
       const data = Buffer.from(item.b64_json, 'base64');
       const metadata = await readImageInfo(data, `image from ${label}`).catch((error: unknown) => {
         if (error instanceof ImageRejectedError && error.code === 'image_too_large') throw error;
@@ -111,6 +129,43 @@ export function createOpenAICompatibleProvider(target: OpenAICompatibleTarget): 
     if (!target.apiKey) throw new AuthenticationError(`${http.label} API key missing: set it in the plugin configuration.`, { providerCode: 'api_key_missing' });
   }
 
+  /** Partial frames this call asks for: the rule's `partial_images`, else the provider's `partialImages`. */
+  const partialsFor = (params: OpenAIParams) => params.partial_images ?? target.partialImages ?? 0;
+
+  /**
+   * Sends the call, streamed when partial frames are asked for, and returns the answer in the synchronous
+   * shape. Partial frames go to `onPartial`; they are previews only and never become the result.
+   */
+  async function call(request: HttpRequest, params: OpenAIParams, effectiveModel: string, onPartial: ProviderCallOptions['onPartial']): Promise<ProviderResult> {
+    const partials = partialsFor(params);
+    if (partials === 0) return finish(request.path, await http.send(request), params, effectiveModel);
+    const context = { http, model: effectiveModel, secrets };
+    const answer = await http.stream(
+      { ...request, headers: { accept: 'text/event-stream' } },
+      (body, requestId) =>
+        readImageStream(body, {
+          label: http.label,
+          requestId,
+          maxEventChars: maxBase64Chars() + 64 * 1024,
+          mapError: (error) => mapOpenAIStreamError(error, requestId, context),
+          onPartial: async (event) => {
+            const frame = await decodePartial(event.b64, event.index, http.label, requestId);
+            try {
+              await onPartial?.(frame);
+            } catch (error) {
+              // Showing progress must never fail the paid call.
+              log.debug(`ai-assets ${target.name}: a partial frame was not taken: ${(error as Error).message}`);
+            }
+          },
+        }),
+      // Every partial frame and the final image, each at most one image's worth of base64.
+      maxAnswerBytes() * (partials + 1)
+    );
+    if (!('kind' in answer)) return finish(request.path, answer, params, effectiveModel);
+    log.debug(`ai-assets ${target.name}: POST ${request.path} -> ${answer.status} streamed in ${answer.durationMs} ms${answer.requestId ? ` request ${answer.requestId}` : ''}`);
+    return decodeAnswer(answer.value as ImagesResponse, answer, params, effectiveModel);
+  }
+
   async function finish(path: string, response: HttpResponse, params: OpenAIParams, effectiveModel: string): Promise<ProviderResult> {
     log.debug(`ai-assets ${target.name}: ${describeExchange('POST', path, response, secrets)}`);
     if (response.status >= 300) throw mapOpenAIError(response, { http, model: effectiveModel, secrets });
@@ -118,21 +173,25 @@ export function createOpenAICompatibleProvider(target: OpenAICompatibleTarget): 
     if (!body || typeof body !== 'object') {
       throw new MalformedResponseError(`${http.label} sent an answer that is not valid JSON.`, { status: response.status, requestId: response.requestId });
     }
+    return decodeAnswer(body, response, params, effectiveModel);
+  }
+
+  async function decodeAnswer(body: ImagesResponse, response: Pick<HttpResponse, 'requestId' | 'rateLimit'>, params: OpenAIParams, effectiveModel: string): Promise<ProviderResult> {
     return { ...(await resultOfBody(body, { params, effectiveModel, label: http.label, requestId: response.requestId, prices: target.prices })), rateLimit: response.rateLimit };
   }
 
-  async function generate(request: GenerateRequest, { signal }: ProviderCallOptions): Promise<ProviderResult> {
+  async function generate(request: GenerateRequest, { signal, onPartial }: ProviderCallOptions): Promise<ProviderResult> {
     requireKey();
     const params = parseParams(request.params);
     const effectiveModel = params.model ?? target.model;
     const model = target.bodyModel(params.model);
     // No response_format: GPT image models reject it and always answer base64.
-    const json = { ...(model ? { model } : {}), prompt: request.prompt, ...commonFields(params) };
-    const response = await http.send({ method: 'POST', path: target.paths.generations, query: target.query, json, signal });
-    return finish(target.paths.generations, response, params, effectiveModel);
+    const partials = partialsFor(params);
+    const json = { ...(model ? { model } : {}), prompt: request.prompt, ...commonFields(params), ...(partials ? { stream: true, partial_images: partials } : {}) };
+    return call({ method: 'POST', path: target.paths.generations, query: target.query, json, signal }, params, effectiveModel, onPartial);
   }
 
-  async function edit(request: EditRequest, { signal }: ProviderCallOptions): Promise<ProviderResult> {
+  async function edit(request: EditRequest, { signal, onPartial }: ProviderCallOptions): Promise<ProviderResult> {
     requireKey();
     const params = parseParams(request.params);
     if (request.images.length === 0) throw new InvalidRequestError('An edit needs a source image.', { providerCode: 'missing_image' });
@@ -151,13 +210,17 @@ export function createOpenAICompatibleProvider(target: OpenAICompatibleTarget): 
     const { moderation: _moderation, ...fields } = commonFields(params);
     for (const [key, value] of Object.entries(fields)) form.append(key, String(value));
     if (params.input_fidelity) form.append('input_fidelity', params.input_fidelity);
+    const partials = partialsFor(params);
+    if (partials) {
+      form.append('stream', 'true');
+      form.append('partial_images', String(partials));
+    }
     // The official SDK's convention: `image` for one file, repeated `image[]` for several.
     const field = sources.length === 1 ? 'image' : 'image[]';
     for (const source of sources) form.append(field, new Blob([source.data], { type: source.mime }), source.name);
     if (mask) form.append('mask', new Blob([mask.data], { type: 'image/png' }), mask.name);
 
-    const response = await http.send({ method: 'POST', path: target.paths.edits, query: target.query, form, signal });
-    return finish(target.paths.edits, response, params, effectiveModel);
+    return call({ method: 'POST', path: target.paths.edits, query: target.query, form, signal }, params, effectiveModel, onPartial);
   }
 
   return {

@@ -37,24 +37,55 @@ function moderationCategories(envelope: NonNullable<ErrorEnvelope['error']>): st
   return filtered.length ? filtered : undefined;
 }
 
-export function mapOpenAIError(
-  response: HttpResponse,
-  context: { http: HttpClient; model: string; secrets: ReadonlyArray<string | undefined> }
+interface ErrorContext {
+  http: Pick<HttpClient, 'label'>;
+  model: string;
+  secrets: ReadonlyArray<string | undefined>;
+}
+
+export function mapOpenAIError(response: HttpResponse, context: ErrorContext & { http: HttpClient }): ProviderError {
+  const envelope = context.http.json<ErrorEnvelope>(response)?.error;
+  return mapOpenAIErrorObject(envelope, { status: response.status, requestId: response.requestId, retryAfterMs: response.retryAfterMs }, context);
+}
+
+/**
+ * The HTTP status an error sent inside a stream (answer already 200) would have had, read from its type and
+ * code, so it maps to the same kinds (and the same retry decision) as a synchronous error answer.
+ */
+function statusOfStreamError(error: NonNullable<ErrorEnvelope['error']>): number {
+  const text = `${asString(error.type) ?? ''} ${asString(error.code) ?? ''}`.toLowerCase();
+  // Rate-limit errors carry type "requests" or "tokens"; quota ones are told apart later by their code.
+  if (/rate_limit|insufficient_quota|billing|^requests|^tokens/.test(text)) return 429;
+  if (/service_unavailable|overloaded/.test(text)) return 503;
+  if (/invalid_request|user_error|moderation|invalid_/.test(text)) return 400;
+  if (/auth|api_key/.test(text)) return 401;
+  return 500;
+}
+
+/** An `error` event of an image stream -> the same typed errors as a synchronous error answer. */
+export function mapOpenAIStreamError(error: Record<string, unknown>, requestId: string | undefined, context: ErrorContext): ProviderError {
+  const envelope = error as NonNullable<ErrorEnvelope['error']>;
+  return mapOpenAIErrorObject(envelope, { status: statusOfStreamError(envelope), requestId }, context);
+}
+
+function mapOpenAIErrorObject(
+  envelope: ErrorEnvelope['error'],
+  answer: { status: number; requestId?: string; retryAfterMs?: number },
+  context: ErrorContext
 ): ProviderError {
   const label = context.http.label;
-  const envelope = context.http.json<ErrorEnvelope>(response)?.error;
   const code = asString(envelope?.code);
   const type = asString(envelope?.type);
   const message = asString(envelope?.message) ?? '';
   const innerCode = asString(envelope?.innererror?.code);
   const detail = providerMessageSuffix(message, context.secrets);
   const options = {
-    status: response.status,
-    requestId: response.requestId,
-    retryAfterMs: response.retryAfterMs,
+    status: answer.status,
+    requestId: answer.requestId,
+    retryAfterMs: answer.retryAfterMs,
     providerCode: code ?? type,
   };
-  const status = response.status;
+  const status = answer.status;
 
   if ([code, innerCode].some((value) => value && MODERATION_CODES.has(value.toLowerCase()))) {
     const stage = asString(envelope?.moderation_details?.moderation_stage);

@@ -8,7 +8,7 @@ import { urlOption } from '../common/url-option';
 import type { ImageProvider, ProviderType } from '../types';
 import { createOpenAIBatchApi } from './batch';
 import { createOpenAICompatibleProvider } from './core';
-import { apiKeyOption, dispatcherOption, timeoutOption } from './options';
+import { apiKeyOption, dispatcherOption, partialImagesOption, timeoutOption } from './options';
 import { DEFAULT_PRICES, pricesSchema } from './pricing';
 
 export const openAIOptionsSchema = z
@@ -19,6 +19,7 @@ export const openAIOptionsSchema = z
     project: z.string().min(1).optional(),
     model: z.string().min(1).default('gpt-image-2'),
     timeoutMs: timeoutOption,
+    partialImages: partialImagesOption,
     /** Merged over the defaults by model id. */
     prices: pricesSchema.optional(),
     dispatcher: dispatcherOption,
@@ -55,6 +56,7 @@ export const openAIProviderType: ProviderType = {
       bodyModel: (paramsModel) => paramsModel ?? config.model,
       paths: { generations: 'images/generations', edits: 'images/edits' },
       prices,
+      partialImages: config.partialImages,
     });
     const batch = createOpenAIBatchApi({ http, baseUrl: config.baseUrl, headers, dispatcher: config.dispatcher, apiKey: config.apiKey, model: config.model, prices });
     return { ...provider, batch };

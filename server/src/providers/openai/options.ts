@@ -13,3 +13,9 @@ export const dispatcherOption = z
     message: 'must be an undici Dispatcher',
   })
   .optional();
+
+/**
+ * Partial frames to ask for by default (the API's `partial_images`, 0-3): more than 0 streams the answer so
+ * editors watch the image being made. Each frame costs about 100 extra output tokens, so the default is off.
+ */
+export const partialImagesOption = z.number().int().min(0).max(3).default(0);

@@ -44,6 +44,8 @@ const baseParams = z
     /** Edits only; gpt-image-2 always uses high fidelity and gpt-image-1-mini has none. */
     input_fidelity: z.enum(['low', 'high']).optional(),
     user: z.string().min(1).max(256).optional(),
+    /** Partial frames to stream while the image is made (0 = none); overrides the provider's `partialImages`. */
+    partial_images: z.number().int().min(0).max(3).optional(),
   })
   .strict();
 
