@@ -1,7 +1,7 @@
 /**
  * The Files and Batch APIs of the fake OpenAI server (hooked into FakeOpenAI.handle): `POST /v1/files`
  * (multipart, purpose=batch), `GET /v1/files/{id}/content`, `POST /v1/batches`, `GET /v1/batches/{id}`,
- * `POST /v1/batches/{id}/cancel`. Like the real ones: the input file is validated (one JSON request a line,
+ * `POST /v1/batches/{id}/cancel`, `GET /v1/batches?limit=` (newest first). Like the real ones: the input file is validated (one JSON request a line,
  * unique custom_id, the batch's endpoint), the status moves validating -> in_progress -> finalizing ->
  * completed over time, each line is answered by the fake's own synchronous endpoint, answers go to the
  * output file and failed requests to the error file. Tests can make lines fail, a batch expire part-way,
@@ -104,6 +104,12 @@ export class FakeBatchApi {
       return fail(404, `Invalid URL (${request.method} ${request.path})`);
     }
     if (request.method === 'POST' && parts.length === 2) return this.create(request, res, headers, fail);
+    if (request.method === 'GET' && parts.length === 2) {
+      // Newest first, `limit` of them (1-100, default 20), like the real list.
+      const limit = Math.min(100, Math.max(1, Number(request.query?.limit ?? 20) || 20));
+      const data = [...this.batches.values()].reverse().slice(0, limit).map((batch) => this.batchObject(batch));
+      return this.send(res, 200, { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: this.batches.size > limit }, headers);
+    }
     const batch = parts[2] ? this.batches.get(parts[2]) : undefined;
     if (!batch) return fail(404, `No batch found with id '${parts[2] ?? ''}'.`, 'batch_id');
     if (request.method === 'GET' && parts.length === 3) {

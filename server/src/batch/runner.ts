@@ -29,6 +29,25 @@ export interface BatchRunnerDeps {
 
 /** The lease is renewed every this many lines while a long output file is read. */
 const RENEW_EVERY_LINES = 20;
+/** The batch's metadata key holding our record id: how a batch whose create answer was lost is found again. */
+const METADATA_KEY = 'ai_assets_batch';
+/** Writes that record a paid batch are tried this many times. */
+const RECORD_RUNS = 5;
+
+/** The create may or may not have reached the provider, and looking it up failed too: neither adopt nor requeue. */
+class UnknownSubmission extends Error {}
+
+/** Runs a database write again after any error (a paid batch must be recorded), with a short growing pause. */
+async function retrying<T>(work: () => Promise<T>): Promise<T> {
+  for (let run = 1; ; run += 1) {
+    try {
+      return await work();
+    } catch (error) {
+      if (run >= RECORD_RUNS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * run));
+    }
+  }
+}
 
 export function createBatchRunner(deps: BatchRunnerDeps) {
   const { store, log, owner } = deps;
@@ -79,6 +98,9 @@ export function createBatchRunner(deps: BatchRunnerDeps) {
       await store.remove(batch.id); // another instance took the group first
       return;
     }
+    let remote: RemoteBatch;
+    let jobCount = 0;
+    // Only what happens before the provider accepted the batch may give its jobs back: after that they are paid for.
     try {
       const lines: string[] = [];
       for (const job of jobs) {
@@ -93,23 +115,71 @@ export function createBatchRunner(deps: BatchRunnerDeps) {
         await store.updateLeased(batch.id, owner, { state: 'ended', endedAt: new Date(), leaseOwner: null, leaseExpiresAt: null });
         return;
       }
+      jobCount = lines.length;
       const inputFileId = await api.upload(Buffer.from(`${lines.join('\n')}\n`), `ai-assets-batch-${batch.id}.jsonl`);
-      await store.updateLeased(batch.id, owner, { inputFileId, jobCount: lines.length });
-      const remote = await api.create(inputFileId, { ai_assets_batch: String(batch.id) });
-      const submittedAt = new Date();
-      await store.updateLeased(batch.id, owner, {
-        state: 'submitted', remoteId: remote.id, remoteStatus: remote.status, requestCounts: remote.requestCounts, submittedAt,
-        nextPollAt: new Date(submittedAt.getTime() + config.pollIntervalMs), leaseOwner: null, leaseExpiresAt: null,
-      });
-      await store.setWaitReason(batch.id, waitingInBatch(remote.id, submittedAt));
-      log.info(`ai-assets: ${lines.length} job(s) sent in batch ${remote.id} (${group.provider})`);
+      if (!(await store.updateLeased(batch.id, owner, { inputFileId, jobCount }))) {
+        log.warn(`ai-assets: batch record ${batch.id} was taken over before it was sent; its new holder settles it`);
+        return;
+      }
+      remote = await createOrAdopt(batch, api, inputFileId);
     } catch (error) {
       await abandon(batch, error);
+      return;
     }
+    await recordSubmitted(batch, remote, jobCount, group.provider);
+  }
+
+  /**
+   * Sends the batch. A create that failed in a way that may have reached the provider (timeout, dropped
+   * connection, 5xx) may still have started a billed batch: it is looked up by our record id and adopted.
+   */
+  async function createOrAdopt(batch: BatchRecord, api: ProviderBatchApi, inputFileId: string): Promise<RemoteBatch> {
+    try {
+      return await api.create(inputFileId, { [METADATA_KEY]: String(batch.id) });
+    } catch (error) {
+      if (!isRetryable(error)) throw error;
+      const found = await api.findByMetadata(METADATA_KEY, String(batch.id)).catch((lookup: Error) => {
+        // Not knowing is not "it was never taken": the record stays `preparing` for recoverPreparing to look again.
+        throw new UnknownSubmission(`creating it failed (${(error as Error).message}) and looking it up failed (${lookup.message})`);
+      });
+      if (!found) throw error;
+      log.warn(`ai-assets: batch record ${batch.id}: creating it answered "${(error as Error).message}" but OpenAI has it as ${found.id}; adopted`);
+      return found;
+    }
+  }
+
+  /**
+   * Records that the provider has the batch. It is paid for now, so it is never given up: the write is tried
+   * again, and when it cannot be made the record stays `preparing` and recoverPreparing adopts it by its metadata.
+   */
+  async function recordSubmitted(batch: BatchRecord, remote: RemoteBatch, jobCount: number, provider: string): Promise<void> {
+    const submittedAt = new Date();
+    const data: Partial<BatchRecord> = {
+      state: 'submitted', remoteId: remote.id, remoteStatus: remote.status, requestCounts: remote.requestCounts, submittedAt,
+      nextPollAt: new Date(submittedAt.getTime() + deps.config().pollIntervalMs), leaseOwner: null, leaseExpiresAt: null,
+    };
+    let recorded = false;
+    try {
+      recorded = await retrying(() => store.updateLeased(batch.id, owner, data));
+    } catch (error) {
+      log.error(`ai-assets: OpenAI batch ${remote.id} (record ${batch.id}) was sent but recording it failed: ${(error as Error).message}; it will be adopted once the record's lease expires`);
+      return;
+    }
+    if (!recorded) {
+      log.error(`ai-assets: OpenAI batch ${remote.id} (record ${batch.id}) was sent but the record's lease was lost; its new holder adopts it by its metadata`);
+      return;
+    }
+    await retrying(() => store.setWaitReason(batch.id, waitingInBatch(remote.id, submittedAt))).catch((error: Error) => log.warn(`ai-assets: batch ${remote.id}: showing where its jobs wait failed: ${error.message}`));
+    log.info(`ai-assets: ${jobCount} job(s) sent in batch ${remote.id} (${provider})`);
   }
 
   /** The provider did not take the batch: each job is sent again later (or fails when the error will not pass). */
   async function abandon(batch: BatchRecord, error: unknown): Promise<void> {
+    if (error instanceof UnknownSubmission) {
+      log.warn(`ai-assets: batch record ${batch.id}: ${error.message}; looking again later`);
+      await store.updateLeased(batch.id, owner, { leaseOwner: null, leaseExpiresAt: new Date() });
+      return;
+    }
     const message = `Sending the OpenAI batch failed: ${(error as Error).message}`;
     log.warn(`ai-assets: batch record ${batch.id}: ${message}`);
     await store.updateLeased(batch.id, owner, { state: 'abandoned', endedAt: new Date(), errorMessage: message });
@@ -121,12 +191,31 @@ export function createBatchRunner(deps: BatchRunnerDeps) {
     await store.updateLeased(batch.id, owner, { leaseOwner: null, leaseExpiresAt: null });
   }
 
-  /** A process died while submitting: without a remote id the provider never started it, so its jobs go back. */
+  /**
+   * A process died while submitting. Once its input file was uploaded the create may have reached the provider:
+   * the provider's batches are searched for it first and a match is adopted; only without one do its jobs go back.
+   */
   async function recoverPreparing(now: Date): Promise<void> {
     for (const stale of await store.findStalePreparing(now)) {
       if (!(await store.claim(stale.id, 'preparing', owner, deps.config().leaseMs))) continue;
+      const api = batchApiOf(stale.provider);
+      if (stale.inputFileId && api) {
+        let found: RemoteBatch | null;
+        try {
+          found = await api.findByMetadata(METADATA_KEY, String(stale.id));
+        } catch (error) {
+          log.warn(`ai-assets: batch record ${stale.id} was left half-sent and looking it up failed (will retry): ${(error as Error).message}`);
+          await store.updateLeased(stale.id, owner, { leaseOwner: null, leaseExpiresAt: new Date() });
+          continue;
+        }
+        if (found) {
+          log.warn(`ai-assets: batch record ${stale.id} was left half-sent; OpenAI has it as ${found.id}, adopted`);
+          await recordSubmitted(stale, found, stale.jobCount, stale.provider);
+          continue;
+        }
+      }
       const returned = await store.returnToPending(stale.id);
-      await store.updateLeased(stale.id, owner, { state: 'abandoned', endedAt: new Date(), errorMessage: 'The instance sending this batch stopped first; its jobs went back to the pending pool.', leaseOwner: null, leaseExpiresAt: null });
+      await store.updateLeased(stale.id, owner, { state: 'abandoned', endedAt: new Date(), errorMessage: 'The instance sending this batch stopped before the provider took it; its jobs went back to the pending pool.', leaseOwner: null, leaseExpiresAt: null });
       log.warn(`ai-assets: batch record ${stale.id} was left half-sent; ${returned} job(s) will go in another batch`);
     }
   }

@@ -46,6 +46,7 @@ function guardBatch(batch: ProviderBatchApi, secrets: Secrets): ProviderBatchApi
     ...batch,
     upload: redacting(batch.upload.bind(batch)),
     create: redacting(batch.create.bind(batch)),
+    findByMetadata: redacting(batch.findByMetadata.bind(batch)),
     retrieve: redacting(batch.retrieve.bind(batch)),
     cancel: redacting(batch.cancel.bind(batch)),
     async parseLine(line, request) {

@@ -32,6 +32,11 @@ export interface ProviderBatchApi {
   /** Uploads the input file; returns its file id. */
   upload(jsonl: Buffer, fileName: string): Promise<string>;
   create(inputFileId: string, metadata: Record<string, string>): Promise<RemoteBatch>;
+  /**
+   * The most recent batches' one whose metadata holds `key: value`, or null. A create whose answer was lost
+   * (timeout, dropped connection, 5xx) may still have started a billed batch: this finds it to adopt it.
+   */
+  findByMetadata(key: string, value: string): Promise<RemoteBatch | null>;
   retrieve(batchId: string): Promise<RemoteBatch>;
   cancel(batchId: string): Promise<RemoteBatch>;
   /** The lines of an output or error file, read as they arrive (a file of images can be gigabytes). */

@@ -111,6 +111,17 @@ describe('openai batch api', () => {
     });
   });
 
+  describe('findByMetadata', () => {
+    it('finds a created batch by its metadata in the newest batches, and answers null for one never created', async () => {
+      const fileId = await batch.upload(Buffer.from(`${batch.requestLine('job-1', request('a'))}\n`), 'input.jsonl');
+      const first = await batch.create(fileId, { ai_assets_batch: '7' });
+      await batch.create(fileId, { ai_assets_batch: '8' });
+      expect((await batch.findByMetadata('ai_assets_batch', '7'))?.id).toBe(first.id);
+      expect(await batch.findByMetadata('ai_assets_batch', '9')).toBeNull();
+      expect(fake.requestsTo('/v1/batches').filter((call) => call.method === 'GET').at(-1)?.query).toEqual({ limit: '100' });
+    });
+  });
+
   describe('parseLine', () => {
     it.each([
       ['not JSON', 'malformed_response'],

@@ -21,6 +21,8 @@ import type { PriceTable } from './pricing';
 /** OpenAI bills batch requests at half the synchronous price. */
 export const BATCH_PRICE_FACTOR = 0.5;
 const ENDPOINT = '/v1/images/generations';
+/** How many of the newest batches are searched for one whose create answer was lost (the API's page maximum). */
+const LOOKUP_LIMIT = 100;
 
 interface BatchObject {
   id?: unknown;
@@ -28,6 +30,7 @@ interface BatchObject {
   output_file_id?: unknown;
   error_file_id?: unknown;
   request_counts?: { total?: unknown; completed?: unknown; failed?: unknown } | null;
+  metadata?: Record<string, unknown> | null;
   errors?: { data?: Array<{ code?: unknown; message?: unknown; line?: unknown }> } | null;
 }
 
@@ -82,7 +85,7 @@ export function createOpenAIBatchApi(target: OpenAIBatchTarget): ProviderBatchAp
   const secrets = [target.apiKey];
   const paramsSchema = createOpenAIParamsSchema(target.model);
 
-  async function call(method: 'GET' | 'POST', path: string, body?: { json?: unknown; form?: FormData }): Promise<unknown> {
+  async function call(method: 'GET' | 'POST', path: string, body?: { json?: unknown; form?: FormData; query?: Record<string, string> }): Promise<unknown> {
     const response = await http.send({ method, path, ...body });
     // The generic mapping reads a 404 as a missing model; here it means the batch or file is gone.
     if (response.status === 404) throw new InvalidRequestError(`${http.label} does not know ${path.split('/').slice(0, 2).join(' ')} (404).`, { status: 404, requestId: response.requestId, providerCode: 'not_found' });
@@ -111,6 +114,13 @@ export function createOpenAIBatchApi(target: OpenAIBatchTarget): ProviderBatchAp
 
     async create(inputFileId, metadata) {
       return toRemoteBatch((await call('POST', 'batches', { json: { input_file_id: inputFileId, endpoint: ENDPOINT, completion_window: '24h', metadata } })) as BatchObject, http.label);
+    },
+
+    async findByMetadata(key, value) {
+      // Newest first: a lost create is looked up within seconds or minutes, so it is on the first page.
+      const page = (await call('GET', 'batches', { query: { limit: String(LOOKUP_LIMIT) } })) as { data?: BatchObject[] } | undefined;
+      const match = (page?.data ?? []).find((entry) => entry?.metadata?.[key] === value);
+      return match ? toRemoteBatch(match, http.label) : null;
     },
 
     async retrieve(batchId) {
