@@ -62,7 +62,7 @@ describe('batch mode in a real Strapi', () => {
     fake = await new FakeOpenAI({ apiKey: API_KEY }).start();
     config = {
       providers: { openai: { type: 'openai', apiKey: API_KEY, baseUrl: `${fake.url}/v1`, timeoutMs: 5000 } },
-      rules: [rule('bulk-cover'), rule('sync-cover', { provider: 'local', params: {} })],
+      rules: [rule('bulk-cover'), rule('sync-cover', { provider: 'local', params: {} }), rule('multi-cover', { params: { size: '1024x1024', quality: 'low', n: 2 } })],
       queue: { ...FAST_QUEUE, concurrency: 2 },
       backfill: { pageSize: 20, maxQueuedPerBackfill: 50, tickMs: 100, stepLeaseMs: 5000 },
       batch: { pollIntervalMs: 200, collectMs: 1000, maxJobsPerBatch: 100, leaseMs: 5000 },
@@ -203,5 +203,10 @@ describe('batch mode in a real Strapi', () => {
   it('refuses batch mode for a rule whose provider has no Batch API, naming it', async () => {
     const { body } = await admin().post('/ai-assets/backfills', { ruleId: 'sync-cover', mode: 'batch', dryRun: true }).expect(400);
     expect(body.error.message).toMatch(/mode "batch" needs .*uses "local"/);
+  });
+
+  it('refuses batch mode for a rule asking for several images, naming params.n', async () => {
+    const { body } = await admin().post('/ai-assets/backfills', { ruleId: 'multi-cover', mode: 'batch', dryRun: true }).expect(400);
+    expect(body.error.message).toMatch(/rule "multi-cover": its params\.n must be 1 in mode "batch"/);
   });
 });

@@ -62,6 +62,10 @@ const ruleOutputSchema = z.unknown().default({}).transform((value, ctx): RuleOut
 export const JOB_MODES = ['sync', 'batch'] as const;
 export type JobMode = (typeof JOB_MODES)[number];
 
+/** Batch mode keeps one image per job: params asking for n > 1 would pay for n images and keep one. */
+export const asksForSeveralImages = (params: Record<string, unknown> | undefined): boolean => Number(params?.n ?? 1) > 1;
+export const SEVERAL_IMAGES_IN_BATCH = 'must be 1 in mode "batch" (a batch job keeps one image: n > 1 would pay for n and keep one)';
+
 export const ruleSchema = z
   .object({
     id: z.string().regex(kebabCase, 'must be kebab-case, e.g. "article-cover"'),
@@ -89,6 +93,9 @@ export const ruleSchema = z
   .superRefine((rule, ctx) => {
     if (rule.mode === 'batch' && rule.operation !== 'generate') {
       ctx.addIssue({ code: 'custom', path: ['mode'], message: '"batch" is only available for operation "generate"' });
+    }
+    if (rule.mode === 'batch' && asksForSeveralImages(rule.params)) {
+      ctx.addIssue({ code: 'custom', path: ['params', 'n'], message: SEVERAL_IMAGES_IN_BATCH });
     }
     if (rule.operation === 'edit' && !rule.source) {
       ctx.addIssue({ code: 'custom', path: ['source'], message: 'is required when operation is "edit"' });

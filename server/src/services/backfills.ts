@@ -15,7 +15,7 @@ import { createBackfillStore } from '../backfill/store';
 import { STEPPING_STATUSES, type Backfill, type BackfillStatus } from '../backfill/types';
 import { toBackfillView, type BackfillView } from '../backfill/view';
 import { getService } from '../utils/get-service';
-import type { JobMode } from '../config/schema';
+import { asksForSeveralImages, SEVERAL_IMAGES_IN_BATCH, type JobMode } from '../config/schema';
 import { PlanError } from '../errors/domain';
 import { JobStateError } from '../queue/errors';
 import type { JobStore } from '../queue/job-store';
@@ -166,6 +166,9 @@ export const createBackfillService = ({ strapi, store: jobStore }: { strapi: Cor
       const providerName = rule.provider ?? config().defaultProvider;
       if (mode === 'batch' && (rule.operation !== 'generate' || !getService(strapi, 'providers').find(providerName)?.batch)) {
         throw new PlanError(`mode "batch" needs a rule that generates with a provider offering a Batch API (openai); rule "${rule.id}" uses "${providerName}".`);
+      }
+      if (mode === 'batch' && asksForSeveralImages(rule.params)) {
+        throw new PlanError(`mode "batch" cannot run rule "${rule.id}": its params.n ${SEVERAL_IMAGES_IN_BATCH}.`);
       }
       let filters: Record<string, unknown>;
       try {

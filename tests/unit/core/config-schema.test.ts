@@ -44,6 +44,12 @@ describe('config/schema', () => {
       expect(() => parsePluginConfig(input)).toThrow(message);
     });
 
+    it('refuses n > 1 in batch mode naming rules[i].params.n, and accepts it synchronously', () => {
+      const error = configErrorOf({ rules: [rule, { ...rule, id: 'bulk', mode: 'batch', params: { n: 3 } }] });
+      expect(error.message).toMatch(/rules\[1\]\.params\.n: must be 1 in mode "batch"/);
+      expect(parsePluginConfig({ rules: [{ ...rule, params: { n: 3 } }, { ...rule, id: 'bulk', mode: 'batch', params: { n: 1 } }] }).rules).toHaveLength(2);
+    });
+
     it('accepts budgets per provider, per rule and both', () => {
       const budgets = [{ provider: 'openai', monthlyUsd: 50 }, { rule: 'article-cover', dailyUsd: 5 }, { provider: 'openai', rule: 'article-cover', dailyUsd: 1, monthlyUsd: 20 }];
       expect(parsePluginConfig({ rules: [rule], budgets }).budgets).toEqual(budgets);
