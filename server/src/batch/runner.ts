@@ -31,6 +31,8 @@ export interface BatchRunnerDeps {
 const RENEW_EVERY_LINES = 20;
 /** The batch's metadata key holding our record id: how a batch whose create answer was lost is found again. */
 const METADATA_KEY = 'ai_assets_batch';
+/** An ended batch whose results cannot be read is tried this many times (per instance) before its jobs fail. */
+const MAX_READ_FAILURES = 5;
 /** Writes that record a paid batch are tried this many times. */
 const RECORD_RUNS = 5;
 
@@ -262,18 +264,34 @@ export function createBatchRunner(deps: BatchRunnerDeps) {
     log.info(`ai-assets: batch ${remote.id} ended ${remote.status} (${remote.requestCounts?.completed ?? 0} completed, ${remote.requestCounts?.failed ?? 0} failed)`);
   }
 
+  /** Fails every job the batch still holds, without sending any again (they may be paid for), and ends the record. */
+  async function endHeld(batch: BatchRecord, remoteStatus: RemoteBatch['status'] | null, code: string, message: string): Promise<void> {
+    const limit = deps.config().maxJobsPerBatch;
+    for (let left = await store.heldJobs(batch.id, limit); left.length > 0; left = await store.heldJobs(batch.id, limit)) {
+      for (const job of left) await failJob(batch, job, code, message);
+    }
+    await store.updateLeased(batch.id, owner, { state: 'ended', remoteStatus: remoteStatus ?? batch.remoteStatus, endedAt: new Date(), errorMessage: message, leaseOwner: null, leaseExpiresAt: null });
+    log.error(`ai-assets: batch ${batch.remoteId} (record ${batch.id}): ${message}`);
+  }
+
+  /** Failed readings of an ended batch's results, per record, on this instance: bounds the retries. */
+  const readFailures = new Map<number, number>();
+
+  async function pollLater(batch: BatchRecord): Promise<void> {
+    await store.updateLeased(batch.id, owner, { nextPollAt: new Date(Date.now() + deps.config().pollIntervalMs), leaseOwner: null, leaseExpiresAt: null });
+  }
+
   async function poll(due: BatchRecord): Promise<void> {
     const config = deps.config();
     if (!(await store.claim(due.id, 'submitted', owner, config.leaseMs))) return;
     const batch = (await store.findById(due.id)) as BatchRecord;
     const api = batchApiOf(batch.provider);
+    let remote: RemoteBatch;
     try {
       if (!api) throw new Error(`provider "${batch.provider}" no longer has a Batch API`);
-      let remote = await api.retrieve(batch.remoteId as string);
+      remote = await api.retrieve(batch.remoteId as string);
       if (batch.cancelRequested && canCancel(remote.status)) remote = await api.cancel(remote.id);
       await store.updateLeased(batch.id, owner, { remoteStatus: remote.status, requestCounts: remote.requestCounts, outputFileId: remote.outputFileId, errorFileId: remote.errorFileId });
-      if (isTerminal(remote.status)) return await finish(batch, api, remote);
-      await store.updateLeased(batch.id, owner, { nextPollAt: new Date(Date.now() + config.pollIntervalMs), leaseOwner: null, leaseExpiresAt: null });
     } catch (error) {
       if (!isRetryable(error) && api) {
         // The provider refuses to tell (batch unknown, key revoked): end it so its jobs are not held forever.
@@ -283,7 +301,22 @@ export function createBatchRunner(deps: BatchRunnerDeps) {
       }
       // Polling again later is always safe: nothing was applied twice (job moves are compare-and-set).
       log.warn(`ai-assets: polling batch ${batch.remoteId} failed (will retry): ${(error as Error).message}`);
-      await store.updateLeased(batch.id, owner, { nextPollAt: new Date(Date.now() + config.pollIntervalMs), leaseOwner: null, leaseExpiresAt: null });
+      return await pollLater(batch);
+    }
+    if (!isTerminal(remote.status)) return await pollLater(batch);
+    try {
+      await finish(batch, api, remote);
+      readFailures.delete(batch.id);
+    } catch (error) {
+      // The batch ended and its answered lines are paid for: they are read again, never sent again.
+      const failures = (readFailures.get(batch.id) ?? 0) + 1;
+      readFailures.set(batch.id, failures);
+      if (isRetryable(error) && failures < MAX_READ_FAILURES) {
+        log.warn(`ai-assets: reading the results of batch ${remote.id} failed (will retry): ${(error as Error).message}`);
+        return await pollLater(batch);
+      }
+      readFailures.delete(batch.id);
+      await endHeld(batch, remote.status, 'batch_results_unreadable', `OpenAI batch ${remote.id} ended ${remote.status} but its results could not be read (${(error as Error).message}); the image was not sent again because OpenAI may have charged for it.`);
     }
   }
 

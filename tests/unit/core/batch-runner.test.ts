@@ -214,3 +214,64 @@ describe('batch runner: a batch the provider accepted is never sent again', () =
     expect(memory.batches.get(1)).toMatchObject({ state: 'abandoned' });
   });
 });
+
+describe('batch runner: the results of an ended batch are read again, never paid again', () => {
+  const completed = (id: string): RemoteBatch => ({ id, status: 'completed', outputFileId: 'file-out', errorFileId: null, requestCounts: { total: 2, completed: 2, failed: 0 }, problem: null });
+  const submitted = async (memory: ReturnType<typeof memoryStore>, api: ProviderBatchApi) => {
+    memory.park(2);
+    await runnerWith(memory, api).runner.tick();
+    expect(memory.batches.get(1)).toMatchObject({ state: 'submitted' });
+    Object.assign(memory.batches.get(1) as BatchRecord, { nextPollAt: new Date(0) });
+  };
+
+  it('fails the held jobs with a readable reason, without requeueing them, when the output file is gone', async () => {
+    const memory = memoryStore();
+    const { api } = scriptedApi({
+      retrieve: async (id) => completed(id),
+      // eslint-disable-next-line require-yield
+      async *readLines() {
+        throw new InvalidRequestError('OpenAI does not know files file-out (404).');
+      },
+    });
+    await submitted(memory, api);
+    await runnerWith(memory, api).runner.tick();
+    for (const job of memory.jobs.values()) {
+      expect(job).toMatchObject({ status: 'failed', errorCode: 'batch_results_unreadable' });
+      expect(job.errorMessage).toMatch(/batch_1 ended completed but its results could not be read .*not sent again/);
+    }
+    expect(memory.batches.get(1)).toMatchObject({ state: 'ended' });
+  });
+
+  it('reads again at the next polls while the file download fails transiently, then fails without requeue', async () => {
+    const memory = memoryStore();
+    let reads = 0;
+    const { api } = scriptedApi({
+      retrieve: async (id) => completed(id),
+      // eslint-disable-next-line require-yield
+      async *readLines() {
+        reads += 1;
+        throw new TimeoutError('OpenAI did not answer within 5000 ms.');
+      },
+    });
+    await submitted(memory, api);
+    const { runner } = runnerWith(memory, api, 'poller');
+    await runner.tick();
+    expect(memory.batches.get(1)).toMatchObject({ state: 'submitted' });
+    expect(statuses(memory)).toEqual(['running:batch:1', 'running:batch:1']);
+    for (let poll = 0; poll < 10 && memory.batches.get(1)?.state === 'submitted'; poll += 1) {
+      Object.assign(memory.batches.get(1) as BatchRecord, { nextPollAt: new Date(0) });
+      await runner.tick();
+    }
+    expect(reads).toBe(5);
+    expect([...memory.jobs.values()].map((job) => job.status)).toEqual(['failed', 'failed']);
+  });
+
+  it('still ends a batch the provider no longer knows as failed (retrieve refused)', async () => {
+    const memory = memoryStore();
+    const { api } = scriptedApi({ retrieve: async () => Promise.reject(new InvalidRequestError('OpenAI does not know batches (404).')) });
+    await submitted(memory, api);
+    await runnerWith(memory, api).runner.tick();
+    expect([...memory.jobs.values()].map((job) => job.errorCode)).toEqual(['batch_failed', 'batch_failed']);
+    expect(memory.batches.get(1)).toMatchObject({ state: 'ended' });
+  });
+});
