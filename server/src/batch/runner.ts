@@ -90,6 +90,17 @@ export function createBatchRunner(deps: BatchRunnerDeps) {
     return group.jobs >= config.maxJobsPerBatch || now - group.oldestParkedAt.getTime() >= config.collectMs;
   }
 
+  /**
+   * The provider of parked jobs no longer offers a Batch API (its config changed). They fail with the reason
+   * rather than run synchronously: that would cost twice what the site owner chose batch mode for.
+   */
+  async function failUnavailable(group: PendingGroup): Promise<void> {
+    const message = `Provider "${group.provider}" no longer offers a Batch API, so this batch-mode job was not sent. Run it again (synchronously, or in batch mode once the provider offers it).`;
+    const failed = await store.failPending(group, 'batch_unavailable', message);
+    if (failed.length) log.warn(`ai-assets: ${failed.length} parked batch job(s) of "${group.provider}" failed: the provider no longer offers a Batch API`);
+    for (const jobId of failed) deps.onJobFailed(jobId);
+  }
+
   async function submitGroup(group: PendingGroup): Promise<void> {
     const config = deps.config();
     const api = batchApiOf(group.provider);
@@ -286,14 +297,17 @@ export function createBatchRunner(deps: BatchRunnerDeps) {
     if (!(await store.claim(due.id, 'submitted', owner, config.leaseMs))) return;
     const batch = (await store.findById(due.id)) as BatchRecord;
     const api = batchApiOf(batch.provider);
+    if (!api) {
+      // Nothing can read this batch any more: its jobs end here, and are not sent again (they may be paid for).
+      return await endHeld(batch, null, 'batch_unavailable', `Provider "${batch.provider}" no longer offers a Batch API, so OpenAI batch ${batch.remoteId} can no longer be read; the image was not sent again because OpenAI may have charged for it.`);
+    }
     let remote: RemoteBatch;
     try {
-      if (!api) throw new Error(`provider "${batch.provider}" no longer has a Batch API`);
       remote = await api.retrieve(batch.remoteId as string);
       if (batch.cancelRequested && canCancel(remote.status)) remote = await api.cancel(remote.id);
       await store.updateLeased(batch.id, owner, { remoteStatus: remote.status, requestCounts: remote.requestCounts, outputFileId: remote.outputFileId, errorFileId: remote.errorFileId });
     } catch (error) {
-      if (!isRetryable(error) && api) {
+      if (!isRetryable(error)) {
         // The provider refuses to tell (batch unknown, key revoked): end it so its jobs are not held forever.
         const problem = `polling it failed: ${(error as Error).message}`;
         log.warn(`ai-assets: batch ${batch.remoteId}: ${problem}`);
@@ -326,7 +340,10 @@ export function createBatchRunner(deps: BatchRunnerDeps) {
       const now = new Date();
       await recoverPreparing(now);
       const config = deps.config();
-      for (const group of await store.pendingGroups()) if (ready(group, config, now.getTime())) await submitGroup(group);
+      for (const group of await store.pendingGroups()) {
+        if (!batchApiOf(group.provider)) await failUnavailable(group);
+        else if (ready(group, config, now.getTime())) await submitGroup(group);
+      }
       for (const due of await store.findDue(now, 20)) await poll(due);
     },
   };

@@ -62,6 +62,19 @@ export const createBatchStore = ({ strapi }: { strapi: Core.Strapi }) => {
       }));
     },
 
+    /** Fails the group's parked jobs with `message` (their provider lost its Batch API); returns the ids it failed. */
+    async failPending(group: { provider: string; backfillId: number | null }, code: string, message: string): Promise<number[]> {
+      const where = { status: 'running', leaseOwner: PENDING_OWNER, provider: group.provider, backfillId: group.backfillId ?? { $null: true } };
+      const ids = ((await jobs().findMany({ select: ['id'], where })) as Array<{ id: number }>).map((job) => job.id);
+      if (ids.length === 0) return [];
+      await jobs().updateMany({
+        where: { ...where, id: { $in: ids } },
+        data: { status: 'failed', finishedAt: new Date(), errorCode: code, errorMessage: message, errorRetryable: false, leaseOwner: null, leaseExpiresAt: null, waitReason: null, activeHash: null },
+      });
+      const failed = (await jobs().findMany({ select: ['id'], where: { id: { $in: ids }, status: 'failed', errorCode: code } })) as Array<{ id: number }>;
+      return failed.map((job) => job.id);
+    },
+
     /** A new record for one group, leased by `owner` while it is being submitted. */
     async create(group: { provider: string; backfillId: number | null }, owner: string, leaseMs: number): Promise<BatchRecord> {
       return (await batches().create({

@@ -26,6 +26,11 @@ function memoryStore() {
       const pending = [...jobs.values()].filter((job) => job.status === 'running' && job.leaseOwner === PENDING_OWNER);
       return pending.length ? [{ provider: 'openai', backfillId: null, jobs: pending.length, oldestParkedAt: new Date(0) }] : [];
     },
+    async failPending(_group: unknown, code: string, message: string) {
+      const failed = [...jobs.values()].filter((job) => job.status === 'running' && job.leaseOwner === PENDING_OWNER);
+      for (const job of failed) Object.assign(job, { status: 'failed', errorCode: code, errorMessage: message, leaseOwner: null });
+      return failed.map((job) => job.id);
+    },
     async create(group: { provider: string; backfillId: number | null }, owner: string, leaseMs: number) {
       const record = { id: nextId++, provider: group.provider, backfillId: group.backfillId, state: 'preparing', leaseOwner: owner, leaseExpiresAt: new Date(Date.now() + leaseMs), cancelRequested: false, jobCount: 0, remoteId: null, inputFileId: null } as unknown as BatchRecord;
       batches.set(record.id, record);
@@ -273,5 +278,29 @@ describe('batch runner: the results of an ended batch are read again, never paid
     await runnerWith(memory, api).runner.tick();
     expect([...memory.jobs.values()].map((job) => job.errorCode)).toEqual(['batch_failed', 'batch_failed']);
     expect(memory.batches.get(1)).toMatchObject({ state: 'ended' });
+  });
+});
+
+describe('batch runner: a provider that lost its Batch API', () => {
+  it('fails the parked jobs with a readable reason instead of holding them forever', async () => {
+    const memory = memoryStore();
+    memory.park(2);
+    await runnerWith(memory, undefined).runner.tick();
+    for (const job of memory.jobs.values()) {
+      expect(job).toMatchObject({ status: 'failed', errorCode: 'batch_unavailable' });
+      expect(job.errorMessage).toMatch(/Provider "openai" no longer offers a Batch API/);
+    }
+  });
+
+  it('ends a submitted batch with its jobs failed, not polled forever', async () => {
+    const memory = memoryStore();
+    memory.park(1);
+    const { api } = scriptedApi();
+    await runnerWith(memory, api).runner.tick();
+    Object.assign(memory.batches.get(1) as BatchRecord, { nextPollAt: new Date(0) });
+    await runnerWith(memory, undefined).runner.tick();
+    expect(memory.batches.get(1)).toMatchObject({ state: 'ended' });
+    expect(memory.jobs.get(1)).toMatchObject({ status: 'failed', errorCode: 'batch_unavailable' });
+    expect(memory.jobs.get(1)?.errorMessage).toMatch(/OpenAI batch batch_1 can no longer be read/);
   });
 });
