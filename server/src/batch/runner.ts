@@ -134,12 +134,22 @@ export function createBatchRunner(deps: BatchRunnerDeps) {
         log.warn(`ai-assets: batch record ${batch.id} was taken over before it was sent; its new holder settles it`);
         return;
       }
+      // A backfill canceled while this record was being prepared must not start a billed batch.
+      if ((await store.findById(batch.id))?.cancelRequested) return await cancelUnsent(batch);
       remote = await createOrAdopt(batch, api, inputFileId);
     } catch (error) {
       await abandon(batch, error);
       return;
     }
     await recordSubmitted(batch, remote, jobCount, group.provider);
+  }
+
+  /** Cancels the jobs of a record canceled before it was sent; nothing reached the provider's billing. */
+  async function cancelUnsent(batch: BatchRecord): Promise<void> {
+    const canceled = { ...batch, cancelRequested: true };
+    for (const job of await store.heldJobs(batch.id, deps.config().maxJobsPerBatch)) await settleUnanswered(canceled, job, { code: 'batch_cancelled', message: 'Canceled before the batch was sent.' });
+    await store.updateLeased(batch.id, owner, { state: 'abandoned', endedAt: new Date(), errorMessage: 'Canceled before it was sent.', leaseOwner: null, leaseExpiresAt: null });
+    log.info(`ai-assets: batch record ${batch.id} was canceled before it was sent`);
   }
 
   /**

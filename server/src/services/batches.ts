@@ -53,7 +53,10 @@ export const createBatchService = ({ strapi, store: jobStore }: { strapi: Core.S
   const divert: DivertJob = async (job, leaseToken) => {
     if (job.mode !== 'batch' || job.checkpointData || job.resultFileId) return false;
     if (!getService(strapi, 'providers').find(job.provider)?.batch) return false;
-    return store.park(job.id, leaseToken, WAITING_FOR_GROUP);
+    // Diverting was attempted: a job that left meanwhile (canceled between claim and park, lease taken over) is
+    // not this worker's to run, and running it synchronously would pay the full price for a batch-mode job.
+    await store.park(job.id, leaseToken, WAITING_FOR_GROUP);
+    return true;
   };
 
   return {

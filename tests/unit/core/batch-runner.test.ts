@@ -9,6 +9,7 @@ import type { BatchRecord } from '../../../server/src/batch/types';
 import type { ProviderBatchApi, RemoteBatch } from '../../../server/src/providers/batch-types';
 import { InvalidRequestError, TimeoutError } from '../../../server/src/providers/errors';
 import type { Job } from '../../../server/src/queue/types';
+import { createBatchService } from '../../../server/src/services/batches';
 
 const CONFIG = { pollIntervalMs: 1000, collectMs: 0, maxJobsPerBatch: 10, leaseMs: 60_000 };
 
@@ -302,5 +303,36 @@ describe('batch runner: a provider that lost its Batch API', () => {
     expect(memory.batches.get(1)).toMatchObject({ state: 'ended' });
     expect(memory.jobs.get(1)).toMatchObject({ status: 'failed', errorCode: 'batch_unavailable' });
     expect(memory.jobs.get(1)?.errorMessage).toMatch(/OpenAI batch batch_1 can no longer be read/);
+  });
+});
+
+describe('batch mode: a job canceled while it is being handed over is never paid', () => {
+  it('does not create the batch when its backfill was canceled while the record was being prepared', async () => {
+    const memory = memoryStore();
+    memory.park(2);
+    const { api, created } = scriptedApi();
+    api.upload = async () => {
+      Object.assign(memory.batches.get(1) as BatchRecord, { cancelRequested: true }); // the editor cancels meanwhile
+      return 'file-in';
+    };
+    await runnerWith(memory, api).runner.tick();
+    expect(created).toHaveLength(0);
+    expect([...memory.jobs.values()].map((job) => job.status)).toEqual(['canceled', 'canceled']);
+    expect(memory.batches.get(1)).toMatchObject({ state: 'abandoned' });
+  });
+
+  it('tells the worker a batch-mode job was taken even when it left before it could be parked', async () => {
+    const parked: unknown[] = [];
+    const strapi = {
+      plugin: () => ({ service: (name: string) => (name === 'providers' ? { find: () => ({ batch: {} }) } : { get: () => ({ batch: CONFIG }) }) }),
+      db: { query: () => ({ updateMany: async (query: unknown) => (parked.push(query), { count: 0 }) }) },
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined },
+    };
+    const service = createBatchService({ strapi: strapi as never, store: {} as never });
+    const job = { id: 5, mode: 'batch', provider: 'openai', checkpointData: null, resultFileId: null } as unknown as Job;
+    // The park found no job (canceled between claim and park): the worker must not run it synchronously.
+    await expect(service.divert(job, 'worker-1')).resolves.toBe(true);
+    expect(parked).toHaveLength(1);
+    await expect(service.divert({ ...job, mode: 'sync' } as Job, 'worker-1')).resolves.toBe(false);
   });
 });
