@@ -62,7 +62,7 @@ describe('batch mode in a real Strapi', () => {
     fake = await new FakeOpenAI({ apiKey: API_KEY }).start();
     config = {
       providers: { openai: { type: 'openai', apiKey: API_KEY, baseUrl: `${fake.url}/v1`, timeoutMs: 5000 } },
-      rules: [rule('bulk-cover'), rule('sync-cover', { provider: 'local', params: {} }), rule('multi-cover', { params: { size: '1024x1024', quality: 'low', n: 2 } })],
+      rules: [rule('bulk-cover'), rule('sync-cover', { provider: 'local', params: {} }), rule('multi-cover', { review: true, params: { size: '1024x1024', quality: 'low', n: 2 } })],
       queue: { ...FAST_QUEUE, concurrency: 2 },
       backfill: { pageSize: 20, maxQueuedPerBackfill: 50, tickMs: 100, stepLeaseMs: 5000 },
       batch: { pollIntervalMs: 200, collectMs: 1000, maxJobsPerBatch: 100, leaseMs: 5000 },
