@@ -100,6 +100,11 @@ describe('openai image stream', () => {
     });
     afterEach(() => fake.stop());
 
+    it('does not stream a call for several images: a stream ends at its first image and the other paid ones would be lost', async () => {
+      await build({ partialImages: 2 }).generate({ prompt: 'a fox', params: { size: '1024x1024', n: 3 } }, { signal: signal() });
+      expect(fake.requests[0].json).toEqual({ model: 'gpt-image-2', prompt: 'a fox', size: '1024x1024', n: 3 });
+    });
+
     it('does not stream by default', async () => {
       await build().generate({ prompt: 'a fox', params: { size: '1024x1024' } }, { signal: signal() });
       expect(fake.requests[0].json).toEqual({ model: 'gpt-image-2', prompt: 'a fox', size: '1024x1024' });
@@ -162,13 +167,17 @@ describe('openai image stream', () => {
       expect((error as ServerError).requestId).toBe('req_fake_1');
     });
 
-    it('refuses a partial frame larger than the image limits', async () => {
+    it('skips a partial frame larger than the image limits (a preview never fails the paid call) and still checks the final image', async () => {
       const { configureDecodeLimits, decodeLimits } = await import('../../../server/src/media/decode');
       const before = { ...decodeLimits() };
       configureDecodeLimits({ ...before, maxInputBytes: 1000 });
       try {
-        const error = await rejectionOf(build({ partialImages: 1 }).generate({ prompt: 'a fox', params: {} }, { signal: signal(), onPartial: () => undefined }));
-        expect((error as Error).message).toMatch(/partial image larger than/);
+        const frames: PartialFrame[] = [];
+        const error = await rejectionOf(build({ partialImages: 1 }).generate({ prompt: 'a fox', params: {} }, { signal: signal(), onPartial: (frame) => void frames.push(frame) }));
+        expect(frames).toHaveLength(0);
+        expect(logs.lines.join('\n')).toMatch(/a partial frame was not taken: .*partial image larger than/);
+        expect((error as Error).message).not.toMatch(/partial/);
+        expect((error as Error).message).toMatch(/larger than/);
       } finally {
         configureDecodeLimits(before);
       }

@@ -129,8 +129,12 @@ export function createOpenAICompatibleProvider(target: OpenAICompatibleTarget): 
     if (!target.apiKey) throw new AuthenticationError(`${http.label} API key missing: set it in the plugin configuration.`, { providerCode: 'api_key_missing' });
   }
 
-  /** Partial frames this call asks for: the rule's `partial_images`, else the provider's `partialImages`. */
-  const partialsFor = (params: OpenAIParams) => params.partial_images ?? target.partialImages ?? 0;
+  /**
+   * Partial frames this call asks for: the rule's `partial_images`, else the provider's `partialImages`.
+   * Never for several images (`n` > 1): a stream ends at its first `completed` image, and the other paid
+   * candidates would be lost, so such calls are sent unstreamed.
+   */
+  const partialsFor = (params: OpenAIParams) => ((params.n ?? 1) > 1 ? 0 : (params.partial_images ?? target.partialImages ?? 0));
 
   /**
    * Sends the call, streamed when partial frames are asked for, and returns the answer in the synchronous
@@ -149,11 +153,11 @@ export function createOpenAICompatibleProvider(target: OpenAICompatibleTarget): 
           maxEventChars: maxBase64Chars() + 64 * 1024,
           mapError: (error) => mapOpenAIStreamError(error, requestId, context),
           onPartial: async (event) => {
-            const frame = await decodePartial(event.b64, event.index, http.label, requestId);
             try {
+              // A frame that fails its checks is skipped: showing progress must never fail the paid call.
+              const frame = await decodePartial(event.b64, event.index, http.label, requestId);
               await onPartial?.(frame);
             } catch (error) {
-              // Showing progress must never fail the paid call.
               log.debug(`ai-assets ${target.name}: a partial frame was not taken: ${(error as Error).message}`);
             }
           },
