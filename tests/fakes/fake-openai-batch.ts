@@ -5,7 +5,7 @@
  * unique custom_id, the batch's endpoint), the status moves validating -> in_progress -> finalizing ->
  * completed over time, each line is answered by the fake's own synchronous endpoint, answers go to the
  * output file and failed requests to the error file. Tests can make lines fail, a batch expire part-way,
- * or the whole batch fail.
+ * the whole batch fail, or a create's answer get lost after the batch started.
  */
 import type { ServerResponse } from 'node:http';
 import type { RecordedRequest } from './fake-server';
@@ -71,6 +71,8 @@ export class FakeBatchApi {
   timing: BatchTiming = { validatingMs: 50, inProgressMs: 100 };
   /** How every batch created from now on behaves. */
   behaviour: BatchBehaviour = {};
+  /** The next this-many creates start their batch and then drop the connection without answering (a lost answer). */
+  dropCreateAnswers = 0;
   /** Applied to the next batch created only, instead of `behaviour`. */
   private nextBehaviour: BatchBehaviour | null = null;
   private counter = 0;
@@ -169,6 +171,11 @@ export class FakeBatchApi {
     };
     this.nextBehaviour = null;
     this.batches.set(batch.id, batch);
+    if (this.dropCreateAnswers > 0) {
+      this.dropCreateAnswers -= 1;
+      res.destroy(); // the batch exists and will be billed; the client never learns its id
+      return;
+    }
     this.send(res, 200, this.batchObject(batch), headers);
   }
 

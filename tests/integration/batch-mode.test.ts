@@ -3,7 +3,8 @@
  * backfill goes through one uploaded JSONL file and one batch (no synchronous call), failed lines fail only
  * their job with a readable reason while the others attach, costs are recorded at the batch price and match
  * the estimate; an expired batch's unfinished jobs go into a later batch; canceling the backfill cancels its
- * open batch; a batch sent before a restart is polled and mapped after it.
+ * open batch; a batch sent before a restart is polled and mapped after it; a batch whose create answer was lost
+ * is found by its metadata and adopted, not sent again.
  */
 import type { Core } from '@strapi/strapi';
 import { FakeOpenAI } from '../fakes/fake-openai';
@@ -77,6 +78,7 @@ describe('batch mode in a real Strapi', () => {
     if (app) removeWorkDir(app.workDir);
   });
   afterEach(() => {
+    fake.batchApi.dropCreateAnswers = 0;
     fake.batchApi.behaviour = {};
     fake.batchApi.timing = { validatingMs: 50, inProgressMs: 100 };
   });
@@ -199,6 +201,20 @@ describe('batch mode in a real Strapi', () => {
     expect(done.batches).toHaveLength(1);
     expect(done.batches[0]).toMatchObject({ state: 'ended', remoteStatus: 'completed' });
   }, 180_000);
+
+  it('adopts a batch whose create answer was lost instead of sending its jobs in a second, paid batch', async () => {
+    for (let index = 0; index < 3; index += 1) await createArticle(app.strapi, { title: `Blender ${index}` });
+    fake.batchApi.dropCreateAnswers = 1;
+    const batchesBefore = fake.batchApi.batches.size;
+    const ready = await startBatchBackfill('Blender');
+    const done = await waitForBackfill(ready.id, (view) => view.status === 'done', 'the backfill with a lost create answer to finish');
+    expect(done.progress).toMatchObject({ succeeded: 3, failed: 0 });
+    expect(fake.batchApi.batches.size - batchesBefore).toBe(1);
+    expect(done.batches).toHaveLength(1);
+    expect(done.batches[0]).toMatchObject({ state: 'ended', remoteStatus: 'completed', jobCount: 3 });
+    expect(fake.requestsTo('/v1/batches').some((call) => call.method === 'GET' && call.path === '/v1/batches' && call.query.limit === '100')).toBe(true);
+    expect(synchronousCalls()).toHaveLength(0);
+  }, 120_000);
 
   it('refuses batch mode for a rule whose provider has no Batch API, naming it', async () => {
     const { body } = await admin().post('/ai-assets/backfills', { ruleId: 'sync-cover', mode: 'batch', dryRun: true }).expect(400);
