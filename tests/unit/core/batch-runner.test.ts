@@ -234,7 +234,6 @@ describe('batch runner: the results of an ended batch are read again, never paid
     const memory = memoryStore();
     const { api } = scriptedApi({
       retrieve: async (id) => completed(id),
-      // eslint-disable-next-line require-yield
       async *readLines() {
         throw new InvalidRequestError('OpenAI does not know files file-out (404).');
       },
@@ -253,7 +252,6 @@ describe('batch runner: the results of an ended batch are read again, never paid
     let reads = 0;
     const { api } = scriptedApi({
       retrieve: async (id) => completed(id),
-      // eslint-disable-next-line require-yield
       async *readLines() {
         reads += 1;
         throw new TimeoutError('OpenAI did not answer within 5000 ms.');
