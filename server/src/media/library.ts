@@ -35,6 +35,8 @@ export interface UploadInput {
 }
 
 const FOLDER_CREATE_ROUNDS = 5;
+/** How long a new folder's creator waits before looking for an older twin whose commit had not landed. */
+const FOLDER_SETTLE_MS = 300;
 
 export const createMediaLibrary = ({ strapi }: { strapi: Core.Strapi }) => {
   const folders = () => strapi.db.query(FOLDER_UID);
@@ -47,10 +49,19 @@ export const createMediaLibrary = ({ strapi }: { strapi: Core.Strapi }) => {
     })) as { id: number } | null;
   }
 
+  /** Removes a twin this instance just made, unless something was already put in it; returns the folder to use. */
+  async function yieldTo(oldestId: number, createdId: number): Promise<number> {
+    const used = await strapi.db.query(FILE_UID).count({ where: { folder: { id: createdId } } });
+    if (used === 0) await folders().delete({ where: { id: createdId } });
+    return oldestId;
+  }
+
   /**
    * Create-or-find across instances. Two instances creating at once either collide on the upload plugin's
    * unique folder path (the loser finds the winner on the next round) or both succeed with twins: then the
-   * younger twin is removed by its creator, before anything is put in it.
+   * younger twin is removed by its creator, before anything is put in it. Ids are handed out before commits
+   * land (InnoDB's auto-increment), so the creator of the younger twin may not see the older one yet: it looks
+   * again once the other transaction has had time to commit.
    */
   async function findOrCreateFolder(name: string, parentId: number | null): Promise<number> {
     for (let round = 1; ; round += 1) {
@@ -58,11 +69,11 @@ export const createMediaLibrary = ({ strapi }: { strapi: Core.Strapi }) => {
       if (existing) return existing.id;
       try {
         const created = (await strapi.plugin('upload').service('folder').create({ name, parent: parentId })) as { id: number };
-        const oldest = await findFolder(name, parentId);
-        if (oldest && oldest.id !== created.id) {
-          await folders().delete({ where: { id: created.id } });
-          return oldest.id;
-        }
+        let oldest = await findFolder(name, parentId);
+        if (oldest && oldest.id !== created.id) return yieldTo(oldest.id, created.id);
+        await new Promise((resolve) => setTimeout(resolve, FOLDER_SETTLE_MS));
+        oldest = await findFolder(name, parentId);
+        if (oldest && oldest.id !== created.id) return yieldTo(oldest.id, created.id);
         return created.id;
       } catch (error) {
         if (round >= FOLDER_CREATE_ROUNDS) throw error;
