@@ -5,13 +5,13 @@
  * content API answers API tokens only; bad filters are refused naming the path.
  */
 import request from 'supertest';
-import type { Core } from '@strapi/strapi';
 import { FakeOpenAI } from '../fakes/fake-openai';
 import { bootPlayground, removeWorkDir, type TestApp } from './support/playground';
 import { FAST_QUEUE } from './support/configs';
 import { allJobs, createArticle } from './support/jobs';
 import { api, createSuperAdmin, login } from './support/admin';
 import { waitFor } from './support/wait';
+import { backfillReader, jobsOfBackfill, type BackfillView } from './support/backfills';
 
 const API_KEY = 'sk-proj-backfill-KEY-0a1b2c3d4e';
 const PRICE = 0.006; // gpt-image-2, 1024x1024, low quality
@@ -28,8 +28,6 @@ const rule = (id: string) => ({
   folder: 'AI Assets/Backfill',
 });
 
-type View = Record<string, any> & { id: number; status: string };
-
 describe('backfills in a real Strapi', () => {
   let app: TestApp;
   let fake: FakeOpenAI;
@@ -41,13 +39,8 @@ describe('backfills in a real Strapi', () => {
     if (workDir) token = await login(app.strapi, 'super@example.test');
   };
   const admin = () => api(app.strapi, token);
-  const backfill = async (id: number): Promise<View> => (await admin().get(`/ai-assets/backfills/${id}`).expect(200)).body.data;
-  const waitForBackfill = (id: number, check: (view: View) => boolean, what: string, timeoutMs = 60_000) =>
-    waitFor(async () => {
-      const view = await backfill(id);
-      return check(view) ? view : null;
-    }, { timeoutMs, what });
-  const jobsOf = async (strapi: Core.Strapi, backfillId: number) => (await allJobs(strapi)).filter((job) => job.backfillId === backfillId);
+  const { backfill, waitForBackfill } = backfillReader(admin);
+  const jobsOf = jobsOfBackfill;
 
   beforeAll(async () => {
     fake = await new FakeOpenAI({ apiKey: API_KEY }).start();

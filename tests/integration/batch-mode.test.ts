@@ -6,13 +6,13 @@
  * open batch; a batch sent before a restart is polled and mapped after it; a batch whose create answer was lost
  * is found by its metadata and adopted, not sent again.
  */
-import type { Core } from '@strapi/strapi';
 import { FakeOpenAI } from '../fakes/fake-openai';
 import { bootPlayground, removeWorkDir, type TestApp } from './support/playground';
 import { FAST_QUEUE } from './support/configs';
-import { allJobs, createArticle, findArticle } from './support/jobs';
+import { createArticle, findArticle } from './support/jobs';
 import { api, createSuperAdmin, login } from './support/admin';
 import { waitFor } from './support/wait';
+import { backfillReader, jobsOfBackfill, type BackfillView } from './support/backfills';
 
 const API_KEY = 'sk-proj-batch-KEY-5e6f7a8b9c';
 const BATCH_PRICE = 0.006 * 0.5; // gpt-image-2, 1024x1024, low quality, at half price
@@ -30,8 +30,6 @@ const rule = (id: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-type View = Record<string, any> & { id: number; status: string };
-
 describe('batch mode in a real Strapi', () => {
   let app: TestApp;
   let fake: FakeOpenAI;
@@ -43,18 +41,13 @@ describe('batch mode in a real Strapi', () => {
     if (workDir) token = await login(app.strapi, 'super@example.test');
   };
   const admin = () => api(app.strapi, token);
-  const backfill = async (id: number): Promise<View> => (await admin().get(`/ai-assets/backfills/${id}`).expect(200)).body.data;
-  const waitForBackfill = (id: number, check: (view: View) => boolean, what: string, timeoutMs = 60_000) =>
-    waitFor(async () => {
-      const view = await backfill(id);
-      return check(view) ? view : null;
-    }, { timeoutMs, what });
-  const jobsOf = async (strapi: Core.Strapi, backfillId: number) => (await allJobs(strapi)).filter((job) => job.backfillId === backfillId);
+  const { backfill, waitForBackfill } = backfillReader(admin);
+  const jobsOf = jobsOfBackfill;
   const startBatchBackfill = async (titlePrefix: string) => {
     const created = (await admin().post('/ai-assets/backfills', { ruleId: 'bulk-cover', filters: { title: { $startsWith: titlePrefix } }, mode: 'batch', dryRun: true }).expect(200)).body.data;
     const ready = created.status === 'ready' ? created : await waitForBackfill(created.id, (view) => view.status === 'ready', 'the estimate');
     await admin().post(`/ai-assets/backfills/${ready.id}/start`).expect(200);
-    return ready as View;
+    return ready as BackfillView;
   };
   /** Generations the plugin itself sent (the fake's batch lines call the same endpoint, marked). */
   const synchronousCalls = () => fake.requestsTo('/v1/images/generations').filter((call) => !call.headers['x-fake-batch-line']);
@@ -150,9 +143,9 @@ describe('batch mode in a real Strapi', () => {
     const done = await waitForBackfill(ready.id, (view) => view.status === 'done', 'the expired backfill to finish');
     expect(done.progress).toMatchObject({ succeeded: 4, failed: 0 });
     expect(fake.batchApi.batches.size - batchesBefore).toBe(2);
-    expect(done.batches.map((batch: View) => batch.remoteStatus).sort()).toEqual(['completed', 'expired']);
+    expect(done.batches.map((batch: BackfillView) => batch.remoteStatus).sort()).toEqual(['completed', 'expired']);
     const jobs = await jobsOf(app.strapi, ready.id);
-    const retried = jobs.filter((job) => (job.attemptLog ?? []).some((entry: View) => entry.errorCode === 'batch_expired' && entry.outcome === 'retry'));
+    const retried = jobs.filter((job) => (job.attemptLog ?? []).some((entry: BackfillView) => entry.errorCode === 'batch_expired' && entry.outcome === 'retry'));
     expect(retried).toHaveLength(2);
     expect(synchronousCalls()).toHaveLength(0);
   }, 120_000);
