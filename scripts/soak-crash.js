@@ -13,7 +13,7 @@ async function main() {
   const kills = Number(process.argv[3] ?? 3);
   const figures = await runCrashSoak({ jobs, kills, log: (line) => console.log(line) });
   console.log(formatFigures(figures));
-  const bad = figures.lost + (figures.repeatedCompletedCalls - figures.repeatedInTransit) + figures.orphanFileRows + figures.doubleAttaches;
+  const bad = figures.lost + (figures.repeatedCompletedCalls - figures.repeatedInTransit) + figures.orphanFileRows + figures.orphanFilesOnDisk + figures.doubleAttaches;
   if (bad > 0 || figures.succeeded !== jobs) process.exitCode = 1;
 }
 

@@ -15,6 +15,7 @@ describe('kill -9 during work', () => {
     expect(figures.repeatedCompletedCalls - figures.repeatedInTransit).toBe(0);
     expect(figures.completedCalls).toBe(24 + figures.repeatedInTransit);
     expect(figures.orphanFileRows).toBe(0);
+    expect(figures.orphanFilesOnDisk).toBe(0);
     expect(figures.doubleAttaches).toBe(0);
     for (const ms of figures.recoveryMs) expect(ms).toBeLessThan(figures.leaseMs / 3);
   }, 900_000);

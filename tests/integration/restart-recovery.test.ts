@@ -2,6 +2,8 @@
  * No job is lost: Strapi stopped while a job runs, or a worker that died holding a lease, and the next boot
  * finishes the job and attaches the file exactly once.
  */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { bootPlayground, newWorkDir, removeWorkDir } from './support/playground';
 import { config, coverRule, FAST_QUEUE } from './support/configs';
 import { createArticle, findArticle, jobById, waitForFirstJob, waitForJobStatus } from './support/jobs';
@@ -68,6 +70,44 @@ describe('restart recovery', () => {
       expect(await filesInFolder(second.strapi, 'Article covers')).toBe(1);
     } finally {
       await second.stop();
+    }
+  });
+
+  it('leaves no file on disk when an attempt wrote its objects but never created the Media Library row', async () => {
+    const workDir = newWorkDir();
+    workDirs.push(workDir);
+    const app = await bootPlayground({ config: config([fastRule]), workDir });
+    try {
+      const { strapi } = app;
+      // The first row insert for a file fails, as a kill between the upload provider's write and the insert would.
+      const files = strapi.db.query('plugin::upload.file');
+      const create = files.create.bind(files);
+      let cutOff = 0;
+      const spy = jest.spyOn(files, 'create').mockImplementation(async (params: never) => {
+        if (cutOff === 0) {
+          cutOff += 1;
+          throw new Error('connection lost before the file row was written');
+        }
+        return create(params);
+      });
+      const uploads = path.join(strapi.dirs.static.public, 'uploads');
+      const before = new Set(readdirSync(uploads));
+      const article = await createArticle(strapi, { title: 'Cut Off Upload', summary: 'Half stored.' });
+      await strapi.documents('api::article.article' as never).publish({ documentId: article.documentId, locale: 'en' } as never);
+      const queued = await waitForFirstJob(strapi, { targetDocumentId: article.documentId });
+      const done = await waitForJobStatus(strapi, queued.id, ['succeeded']);
+      spy.mockRestore();
+      expect(cutOff).toBe(1);
+      expect(done.attempts).toBe(2);
+
+      const rows = (await strapi.db.query('plugin::upload.file').findMany({ where: { id: done.resultFileId } })) as Array<{ url: string; formats: Record<string, { url: string }> | null }>;
+      expect(rows).toHaveLength(1);
+      const referenced = new Set([rows[0].url, ...Object.values(rows[0].formats ?? {}).map((format) => format.url)].map((url) => path.basename(url)));
+      const written = readdirSync(uploads).filter((name) => !before.has(name));
+      expect(written.length).toBeGreaterThan(0);
+      expect(written.filter((name) => !referenced.has(name))).toEqual([]);
+    } finally {
+      await app.stop();
     }
   });
 });

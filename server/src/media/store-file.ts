@@ -7,6 +7,7 @@
  * (`formatFileInfo`), hand our bytes to the configured upload provider (local disk, S3, Cloudinary...) for the
  * original and each format, create the row and emit the same `media.create` event (and so webhook) an upload does.
  */
+import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Core } from '@strapi/strapi';
 import { sanitize } from '@strapi/utils';
@@ -27,6 +28,12 @@ export interface StoreImageInput {
   folderId?: number | null;
   /** Merged into the row's `provider_metadata` (next to whatever the upload provider records there). */
   providerMetadata?: Record<string, unknown>;
+  /**
+   * Makes the storage key (Strapi's `hash`, which names the object on disk or in the bucket) a function of this
+   * string instead of random, so storing the same thing again writes over the same objects. A resumed job whose
+   * crashed attempt wrote its objects but never created the row then leaves nothing behind.
+   */
+  storageKey?: string;
 }
 
 type UploadFileObject = Record<string, unknown> & { getStream(): Readable; url?: string; provider_metadata?: Record<string, unknown> | null };
@@ -54,6 +61,12 @@ export const createFileStore = ({ strapi }: { strapi: Core.Strapi }) => {
     return row;
   }
 
+  /** Strapi's hash is `<name slug>_<10 random hex>`; the suffix becomes a digest of `key`. */
+  function derivedHash(randomHash: string, key: string): string {
+    const slug = randomHash.slice(0, randomHash.lastIndexOf('_'));
+    return `${slug}_${createHash('sha256').update(key).digest('hex').slice(0, 10)}`;
+  }
+
   return {
     /** The formats the app wants: the admin thumbnail always (as Strapi), the breakpoints when "responsive dimensions" is on. */
     async formatSizes(): Promise<FormatSize[]> {
@@ -70,6 +83,7 @@ export const createFileStore = ({ strapi }: { strapi: Core.Strapi }) => {
         { filename: input.name, type: input.original.mime, size: input.original.data.length },
         { name: input.name, alternativeText: input.alternativeText, caption: input.caption, folder: input.folderId ?? undefined }
       )) as Record<string, unknown> & { name: string; hash: string; ext: string };
+      if (input.storageKey !== undefined) entity.hash = derivedHash(entity.hash, input.storageKey);
 
       const original = fileObject(entity, input.original);
       await providerService.checkFileSize(original);

@@ -2,6 +2,7 @@
  * The media half of a job: provider bytes -> every rendition and its formats (one decode) -> Media Library files
  * carrying the job's provenance (XMP in the bytes, `provider_metadata.aiAssets` on the row).
  */
+import { createHash } from 'node:crypto';
 import type { Core } from '@strapi/strapi';
 import type { Job, JobResult, RenditionResult } from '../queue/types';
 import { throwIfAborted } from '../utils/abort';
@@ -42,6 +43,9 @@ export const createJobImageStore = ({ strapi, library }: { strapi: Core.Strapi; 
       const c2paManifestInSource = hasC2paManifest(image);
       const produced = await produceRenditions(image, plan.map((rendition) => rendition.spec), { xmp: provenanceXmp(provenance), formatSizes: await fileStore.formatSizes() });
       throwIfAborted(signal);
+      // Same job, same paid image, same file name -> same storage objects: a resumed attempt overwrites what a
+      // crashed one wrote before its row existed. A re-paid image (different bytes) gets new objects.
+      const paidDigest = createHash('sha256').update(image).digest('hex');
 
       const stored: StoredRendition[] = [];
       try {
@@ -60,6 +64,7 @@ export const createJobImageStore = ({ strapi, library }: { strapi: Core.Strapi; 
               caption: job.caption ?? undefined,
               folderId,
               providerMetadata: { aiAssets: facts },
+              storageKey: `${job.documentId ?? job.id}:${paidDigest}:${fileName}`,
             })
           );
           stored.push({
