@@ -1,6 +1,6 @@
 /**
  * Three Strapi processes on one database share one provider limit of 60 requests/min against a fake OpenAI
- * that enforces 60/min and answers after 2 s: together they use at least 0.95 of the limit (the test holds 0.9: see below), cause no 429
+ * that enforces 60/min and answers after 2 s: together they use at least 0.95 of the limit, cause no 429
  * themselves and burn no attempt while jobs wait. Bounded to a little more than one minute of traffic.
  */
 import { FakeOpenAI } from '../fakes/fake-openai';
@@ -83,9 +83,10 @@ multiInstanceDescribe('a provider limit shared by three instances', () => {
     );
     // Some jobs were put back to wait for the next slot, showing why.
     expect(seenWaiting.size).toBeGreaterThan(0);
-    // The target is 0.95 of the limit; a loaded CI machine measured 0.944 (the late calls are slow boots and
-    // event-loop lag, not the limiter), so the test holds 0.9 and prints the share for the bench notes.
-    expect(share).toBeGreaterThanOrEqual(0.9);
+    // The best possible share is 60/62 = 0.968: when call 60 is answered, its x-ratelimit headers say the window
+    // is exhausted and resets in R, counted (conservatively) from the answer, which came 2 s after the fake
+    // computed R. What is lost below that is event-loop lag (CI on its own: 0.963-0.966).
+    expect(share).toBeGreaterThanOrEqual(0.95);
     expect(share).toBeLessThanOrEqual(1);
   }, 300_000);
 });

@@ -6,7 +6,9 @@
  * Counting is conservative, so that running at exactly the provider's own limit never causes a 429:
  * - a call counts from its reservation (taken right before the request is sent) until one window after it
  *   *finished*. The provider counts it at arrival, which is between the two, so whenever the provider still
- *   counts a call, we do too;
+ *   counts a call, we do too. When the request is known to arrive within a bound of being sent (a small JSON
+ *   body to a built-in API), the call counts until one window after reservation + bound instead (`countsUntil`,
+ *   fixed when it is reserved): a generation that takes 30 s then does not hold its place 30 s too long;
  * - a call in flight holds its place until `activeUntil`, which the holder renews while the call runs. If
  *   the process dies, the renewals stop: the concurrency slot frees itself at `activeUntil`, and the rate
  *   slot one window later.
@@ -20,6 +22,8 @@ export interface LimitCall {
   activeUntil?: number;
   /** Once finished: when the call leaves the window. */
   until?: number;
+  /** When the request arrives within a known bound of being sent: when it leaves the window, in flight or not. */
+  countsUntil?: number;
 }
 
 export interface LimitState {
@@ -43,22 +47,24 @@ export const emptyLimitState = (): LimitState => ({ calls: [] });
 
 /** When the provider stops counting `call` at the latest. */
 function windowEnd(call: LimitCall, windowMs: number): number {
+  if (call.countsUntil !== undefined) return call.countsUntil;
   return call.activeUntil !== undefined ? call.activeUntil + windowMs : (call.until ?? 0);
 }
 
 /** When the call leaves the window at the earliest (a call in flight may finish now): for the wait estimate. */
 function earliestEnd(call: LimitCall, now: number, windowMs: number): number {
+  if (call.countsUntil !== undefined) return call.countsUntil;
   return call.activeUntil !== undefined ? Math.min(call.activeUntil, now) + windowMs : (call.until ?? 0);
 }
 
-/** The calls that still count at `now`; the rest are dropped so the state stays small. */
+/** The calls that still count at `now`, or still hold a concurrency slot; the rest are dropped so the state stays small. */
 export function prune(state: LimitState, now: number, windowMs: number): LimitState {
-  const calls = state.calls.filter((call) => windowEnd(call, windowMs) > now);
+  const calls = state.calls.filter((call) => windowEnd(call, windowMs) > now || (call.activeUntil !== undefined && call.activeUntil > now));
   return state.pausedUntil !== undefined && state.pausedUntil > now ? { calls, pausedUntil: state.pausedUntil } : { calls };
 }
 
 /** Takes a slot for call `id` asking for `images`, or says what it waits for and until when (an estimate). */
-export function reserve(state: LimitState, limits: ProviderLimits, call: { id: string; images: number }, options: WindowOptions): Reservation {
+export function reserve(state: LimitState, limits: ProviderLimits, call: { id: string; images: number; arrivesWithinMs?: number }, options: WindowOptions): Reservation {
   const { now, windowMs } = options;
   const current = prune(state, now, windowMs);
   if (current.pausedUntil !== undefined) return { granted: false, kind: 'pause', until: current.pausedUntil };
@@ -72,7 +78,10 @@ export function reserve(state: LimitState, limits: ProviderLimits, call: { id: s
     }
   }
 
-  const ends = current.calls.map((entry) => ({ end: earliestEnd(entry, now, windowMs), images: entry.images })).sort((a, b) => a.end - b.end);
+  const ends = current.calls
+    .map((entry) => ({ end: earliestEnd(entry, now, windowMs), images: entry.images }))
+    .filter((entry) => entry.end > now) // a call still in flight whose fixed window end has passed holds only its concurrency slot
+    .sort((a, b) => a.end - b.end);
   if (limits.requestsPerMinute !== undefined && ends.length >= limits.requestsPerMinute) {
     return { granted: false, kind: 'requests', until: Math.max(now + 1, ends[ends.length - limits.requestsPerMinute].end) };
   }
@@ -89,15 +98,21 @@ export function reserve(state: LimitState, limits: ProviderLimits, call: { id: s
     if (until > now) return { granted: false, kind: 'images', until };
   }
 
-  return { granted: true, state: { ...current, calls: [...current.calls, { id: call.id, images: call.images, activeUntil: now + options.inFlightTtlMs }] } };
+  const reserved: LimitCall = { id: call.id, images: call.images, activeUntil: now + options.inFlightTtlMs };
+  if (call.arrivesWithinMs !== undefined) reserved.countsUntil = now + call.arrivesWithinMs + windowMs;
+  return { granted: true, state: { ...current, calls: [...current.calls, reserved] } };
 }
 
-/** The call finished (or failed): it stops holding a concurrency slot and leaves the window one window from now. */
+/** The call finished (or failed): it stops holding a concurrency slot and leaves the window one window from now (or at its fixed end). */
 export function finish(state: LimitState, id: string, options: WindowOptions): LimitState {
   const current = prune(state, options.now, options.windowMs);
   return {
     ...current,
-    calls: current.calls.map((call) => (call.id === id ? { id: call.id, images: call.images, until: options.now + options.windowMs } : call)),
+    calls: current.calls.map((call) => {
+      if (call.id !== id) return call;
+      // A fixed window end stays; otherwise the call counts until one window after now, when it finished.
+      return call.countsUntil !== undefined ? { id: call.id, images: call.images, countsUntil: call.countsUntil } : { id: call.id, images: call.images, until: options.now + options.windowMs };
+    }),
   };
 }
 

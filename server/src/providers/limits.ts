@@ -15,7 +15,7 @@ import { abortableSleep, throwIfAborted } from '../utils/abort';
 import { OverloadedError, RateLimitedError } from './errors';
 import { emptyLimitState, finish, pauseUntil, renew, reserve, type LimitState, type WaitKind, type WindowOptions } from './limit-window';
 import type { GenerateRequest, ImageProvider, ProviderCallOptions, ProviderResult } from './types';
-import { wrapCalls } from './wrap-calls';
+import { wrapCalls, type CallKind } from './wrap-calls';
 
 export const limitsSchema = z
   .object({
@@ -91,8 +91,17 @@ export interface ProviderLimiter {
    * is in: it frees the slot and learns from the answer (a rate limit / overload hint or an exhausted window
    * pauses the provider), in one write.
    */
-  acquire(images: number, signal: AbortSignal): Promise<(outcome: CallOutcome) => Promise<void>>;
+  acquire(images: number, signal: AbortSignal, call?: { arrivesWithinMs?: number }): Promise<(outcome: CallOutcome) => Promise<void>>;
 }
+
+/**
+ * How soon a generation request to a built-in API reaches the provider once its slot is taken: a JSON body of a
+ * few hundred bytes, sent right after the reservation on a kept-alive pool (a cold TLS connect is a few hundred
+ * ms). The call then leaves our window one window after this bound rather than after its answer, which for
+ * image models comes 10 s to 2 min later. Edits upload images (no such bound) and custom types are unknown:
+ * they count until answered.
+ */
+export const GENERATE_ARRIVAL_BOUND_MS = 1000;
 
 /** Until when the provider asked us to pause, judging by `outcome` (0 = no pause). */
 export function pauseAskedUntil({ result, error }: CallOutcome, answeredAt: number): number {
@@ -161,13 +170,13 @@ export function createProviderLimiter(name: string, limits: ProviderLimits = {},
   }
 
   return {
-    async acquire(images, signal) {
+    async acquire(images, signal, call = {}) {
       const id = randomBytes(8).toString('hex');
       const deadline = now() + maxInPlaceWaitMs;
       for (;;) {
         throwIfAborted(signal);
         const reservation = await update((state) => {
-          const result = reserve(state, limits, { id, images }, windowOptions());
+          const result = reserve(state, limits, { id, images, arrivesWithinMs: call.arrivesWithinMs }, windowOptions());
           return { state: result.granted ? result.state : null, value: result };
         });
         if (reservation.granted) break;
@@ -204,9 +213,10 @@ function imagesRequested(params: Record<string, unknown>): number {
 }
 
 /** The same provider, with every call going through `limiter`. */
-export function withLimits(provider: ImageProvider, limiter: ProviderLimiter): ImageProvider {
-  async function run<R extends GenerateRequest>(call: (request: R, options: ProviderCallOptions) => Promise<ProviderResult>, request: R, options: ProviderCallOptions) {
-    const end = await limiter.acquire(imagesRequested(request.params), options.signal);
+export function withLimits(provider: ImageProvider, limiter: ProviderLimiter, arrival: { generateArrivesWithinMs?: number } = {}): ImageProvider {
+  async function run<R extends GenerateRequest>(call: (request: R, options: ProviderCallOptions) => Promise<ProviderResult>, request: R, options: ProviderCallOptions, kind: CallKind) {
+    const arrivesWithinMs = kind === 'generate' ? arrival.generateArrivesWithinMs : undefined;
+    const end = await limiter.acquire(imagesRequested(request.params), options.signal, { arrivesWithinMs });
     // The bookkeeping after a call must never fail a call that was made (and maybe paid for): if it cannot be
     // written, the slot stays taken until its claim lapses, which errs on the safe side.
     const quietly = (outcome: CallOutcome) => end(outcome).catch(() => undefined);

@@ -6,7 +6,7 @@ import type { PluginConfig } from '../config/schema';
 import { ConfigError, configErrorFromZod } from '../config/schema';
 import { azureOpenAIProviderType } from './azure-openai';
 import { kieProviderType } from './kie';
-import { createProviderLimiter, limitsSchema, type LimitStateStore, type ProviderLimiter, type ProviderLimits, withLimits } from './limits';
+import { createProviderLimiter, GENERATE_ARRIVAL_BOUND_MS, limitsSchema, type LimitStateStore, type ProviderLimiter, type ProviderLimits, withLimits } from './limits';
 import { localProviderType } from './local';
 import { openAIProviderType } from './openai';
 import { guardAnswers } from './answer-guard';
@@ -15,6 +15,7 @@ import { secretsInOptions } from '../utils/redact';
 import type { ImageProvider, ProviderFactoryContext, ProviderType } from './types';
 
 export const BUILT_IN_PROVIDER_TYPES: ProviderType[] = [localProviderType, openAIProviderType, azureOpenAIProviderType, kieProviderType];
+const NETWORK_TYPES_WITH_PROMPT_ARRIVAL = new Set([openAIProviderType.type, azureOpenAIProviderType.type, kieProviderType.type]);
 
 export interface ProviderRegistry {
   registerType(type: ProviderType): void;
@@ -49,7 +50,9 @@ export function createProviderRegistry(types: ProviderType[] = BUILT_IN_PROVIDER
       entry = { key, limiter: createProviderLimiter(name, limits, { store: options.limitState }) };
       limiters.set(name, entry);
     }
-    return withLimits(provider, entry.limiter);
+    // Built-in network types send a generation's small JSON body right away (see GENERATE_ARRIVAL_BOUND_MS).
+    const generateArrivesWithinMs = NETWORK_TYPES_WITH_PROMPT_ARRIVAL.has(type) ? GENERATE_ARRIVAL_BOUND_MS : undefined;
+    return withLimits(provider, entry.limiter, { generateArrivesWithinMs });
   }
 
   return {

@@ -5,10 +5,13 @@
  */
 import type { EditRequest, GenerateRequest, ImageProvider, ProviderCallOptions, ProviderResult } from './types';
 
+export type CallKind = 'generate' | 'edit';
+
 export type AroundCall = <R extends GenerateRequest>(
   call: (request: R, options: ProviderCallOptions) => Promise<ProviderResult>,
   request: R,
-  options: ProviderCallOptions
+  options: ProviderCallOptions,
+  kind: CallKind
 ) => Promise<ProviderResult>;
 
 export function wrapCalls(provider: ImageProvider, around: AroundCall, overrides: Partial<Pick<ImageProvider, 'describe' | 'handleCallback' | 'batch'>> = {}): ImageProvider {
@@ -24,8 +27,8 @@ export function wrapCalls(provider: ImageProvider, around: AroundCall, overrides
     ...(provider.estimateCostUsd ? { estimateCostUsd: provider.estimateCostUsd.bind(provider) } : {}),
     // Batch calls are not paid per call and have their own limits: they bypass the per-call limiter.
     ...(provider.batch ? { batch: provider.batch } : {}),
-    generate: (request: GenerateRequest, options: ProviderCallOptions) => around(provider.generate.bind(provider), request, options),
-    edit: (request: EditRequest, options: ProviderCallOptions) => around(provider.edit.bind(provider), request, options),
+    generate: (request: GenerateRequest, options: ProviderCallOptions) => around(provider.generate.bind(provider), request, options, 'generate'),
+    edit: (request: EditRequest, options: ProviderCallOptions) => around(provider.edit.bind(provider), request, options, 'edit'),
     ...overrides,
   };
 }

@@ -117,6 +117,32 @@ describe('limit window', () => {
     it('prunes calls that left the window so the state stays small', () => {
       expect(prune(filled(5, 0, 1000), 61_001, 60_000).calls).toHaveLength(0);
     });
+
+    describe('a request known to arrive within a bound of being sent', () => {
+      const bounded = (now: number) => {
+        const result = reserve(emptyLimitState(), {}, { id: 'g', images: 1, arrivesWithinMs: 1000 }, opts(now));
+        if (!result.granted) throw new Error('expected a slot');
+        return result.state;
+      };
+
+      it('leaves the window one window after reservation + bound, however long its answer takes', () => {
+        // Reserved at 0, answered at 30 s: the provider counted it by 1 s at the latest.
+        const state = finish(bounded(0), 'g', opts(30_000));
+        expect(reserve(state, { requestsPerMinute: 1 }, { id: 'x', images: 1 }, opts(60_500))).toEqual({ granted: false, kind: 'requests', until: 61_000 });
+        expect(reserve(state, { requestsPerMinute: 1 }, { id: 'x', images: 1 }, opts(61_000)).granted).toBe(true);
+        // Without the bound the same call would count until 90 s.
+        const unbounded = filled(1, 0, 30_000);
+        expect(reserve(unbounded, { requestsPerMinute: 1 }, { id: 'x', images: 1 }, opts(61_000))).toEqual({ granted: false, kind: 'requests', until: 90_000 });
+      });
+
+      it('frees its rate slot while still in flight, but keeps its concurrency slot until it finishes', () => {
+        const state = renew(bounded(0), new Set(['g']), opts(50_000)); // still running at 70 s
+        expect(reserve(state, { requestsPerMinute: 1 }, { id: 'x', images: 1 }, opts(70_000)).granted).toBe(true);
+        expect(reserve(state, { maxConcurrent: 1 }, { id: 'x', images: 1 }, opts(70_000))).toMatchObject({ granted: false, kind: 'concurrency' });
+        expect(prune(state, 70_000, 60_000).calls).toHaveLength(1);
+        expect(prune(finish(state, 'g', opts(70_000)), 70_000, 60_000).calls).toHaveLength(0);
+      });
+    });
   });
 });
 
@@ -342,6 +368,46 @@ describe('provider limits', () => {
         expect(await rejectionOf(registry.get('studio').generate(request(), { signal: signal() }))).toBeInstanceOf(ProviderWaitError);
         expect(fake.requests).toHaveLength(1);
         expect(registry.get('local').type).toBe('local');
+      } finally {
+        await fake.stop();
+      }
+    });
+
+    it('counts an OpenAI generation from its send (+ the arrival bound), an edit and a custom type until answered', async () => {
+      const fake = await new FakeOpenAI().start();
+      try {
+        const limitState = createMemoryLimitStateStore();
+        const registry = createProviderRegistry(undefined, { limitState });
+        const scripted = scriptedProvider();
+        registry.registerType({ type: 'acme', optionsSchema: z.object({}).strict(), create: () => scripted.provider });
+        const config = pluginConfigSchema.parse({
+          providers: {
+            studio: { type: 'openai', apiKey: fake.apiKey, baseUrl: `${fake.url}/v1`, limits: { requestsPerMinute: 100 } },
+            house: { type: 'acme', limits: { requestsPerMinute: 100 } },
+          },
+          defaultProvider: 'studio',
+        });
+        registry.build(config, captureLog().log);
+        const sentAt = Date.now();
+        await registry.get('studio').generate({ prompt: 'x', params: { size: '1024x1024' } }, { signal: signal() });
+        const [generation] = (await limitState.read('studio')).state.calls;
+        expect(generation.countsUntil).toBeGreaterThanOrEqual(sentAt + 1000 + 60_000);
+        expect(generation.countsUntil).toBeLessThanOrEqual(Date.now() + 1000 + 60_000);
+        expect(generation.until).toBeUndefined();
+
+        const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+        await registry.get('studio').edit({ prompt: 'x', params: {}, images: [{ data: png, mime: 'image/png', name: 'a.png' }] }, { signal: signal() });
+        const edit = (await limitState.read('studio')).state.calls[1];
+        expect(edit.countsUntil).toBeUndefined();
+        expect(edit.until).toBeGreaterThanOrEqual(Date.now() - 1000 + 60_000);
+
+        const custom = registry.get('house').generate(request(), { signal: signal() });
+        await until(() => scripted.pending.length === 1);
+        scripted.pending.shift()!.resolve(ok);
+        await custom;
+        const [customCall] = (await limitState.read('house')).state.calls;
+        expect(customCall.countsUntil).toBeUndefined();
+        expect(customCall.until).toBeDefined();
       } finally {
         await fake.stop();
       }
