@@ -45,6 +45,32 @@ describe('job lifecycle in the admin', () => {
     expect(await requestsDuring(page, isJobsRequest, QUIET_WINDOW_MS)).toEqual([]);
   });
 
+  it('fits the job list in 1440x900 with a long title: the title is cut, whole on hover, and every row can be opened', async () => {
+    const page = session.browser.page;
+    const title = 'A Very Long Article Title About the Tide Pools of the Northern Coast, Their Anemones and Their Keepers';
+    const documentId = await publishArticle(session.admin, title);
+    const job = await waitForEntryJob(session.admin, documentId, ['queued', 'running']);
+    await session.browser.open('/admin/plugins/ai-assets?status=all');
+    await badge(job.id, 'awaiting_review').waitFor({ timeout: 30_000 });
+
+    const link = page.getByTestId(`job-entry-link-${job.id}`);
+    expect(await link.getAttribute('title')).toBe(title);
+    expect(await link.evaluate((element) => element.scrollWidth > element.clientWidth)).toBe(true);
+    // Nothing scrolls sideways (no ancestor of the table, nor the page), and every row's open button is in view.
+    const overflow = await page.getByTestId('jobs-table').evaluate((table) => {
+      const clipped: string[] = [];
+      for (let element: HTMLElement | null = table as HTMLElement; element; element = element.parentElement) {
+        if (element.scrollWidth > element.clientWidth) clipped.push(`${element.tagName} by ${element.scrollWidth - element.clientWidth}px`);
+      }
+      return clipped;
+    });
+    expect(overflow).toEqual([]);
+    const rights = await page.locator('[data-testid^="job-open-"]').evaluateAll((buttons) => buttons.map((button) => button.getBoundingClientRect().right));
+    expect(rights.length).toBeGreaterThan(0);
+    for (const right of rights) expect(right).toBeLessThanOrEqual(1440);
+    await session.browser.screenshot('lifecycle-02b-queue-long-title');
+  });
+
   it('polls a job page until the job is final, then stops', async () => {
     const page = session.browser.page;
     const documentId = await publishArticle(session.admin, 'Moss Garden');
