@@ -76,4 +76,29 @@ describe('job table', () => {
     expect(left.sort()).toEqual([recent.id, waiting.id].sort());
     expect(await pruneJobs(jobs, { jobsDays: 0 })).toBe(0);
   });
+
+  it('fails parked batch jobs of a provider that lost its Batch API one by one, each with its attempt recorded', async () => {
+    const jobs = await store();
+    const { createBatchStore, PENDING_OWNER } = await import('../../server/src/batch/store');
+    const parked = [];
+    for (const name of ['parked-a', 'parked-b']) {
+      const { job } = await jobs.insert({ ...newJob(name), provider: 'lost-batch' });
+      await app.strapi.db.query(JOB_UID).update({ where: { id: job.id }, data: { status: 'running', attempts: 1, startedAt: new Date(), leaseOwner: PENDING_OWNER } });
+      parked.push(job.id);
+    }
+    // A job of the same provider another instance already took into a batch is not touched.
+    const taken = (await jobs.insert({ ...newJob('taken'), provider: 'lost-batch' })).job;
+    await app.strapi.db.query(JOB_UID).update({ where: { id: taken.id }, data: { status: 'running', attempts: 1, leaseOwner: 'batch:99' } });
+
+    const failed = await createBatchStore({ strapi: app.strapi }).failPending({ provider: 'lost-batch', backfillId: null }, 'batch_unavailable', 'no Batch API any more', (job, now) =>
+      jobs.appendAttempt(job, { attempt: job.attempts, startedAt: new Date(job.startedAt ?? now).toISOString(), finishedAt: now.toISOString(), outcome: 'failed', errorCode: 'batch_unavailable', errorMessage: 'no Batch API any more', retryable: false })
+    );
+    expect(failed.sort()).toEqual(parked.sort());
+    for (const id of parked) {
+      const job = await jobs.findById(id);
+      expect(job).toMatchObject({ status: 'failed', errorCode: 'batch_unavailable', leaseOwner: null, activeHash: null });
+      expect(job?.attemptLog).toEqual([expect.objectContaining({ attempt: 1, outcome: 'failed', errorCode: 'batch_unavailable' })]);
+    }
+    expect(await jobs.findById(taken.id)).toMatchObject({ status: 'running', leaseOwner: 'batch:99' });
+  });
 });

@@ -60,10 +60,14 @@ export function createBatchRunner(deps: BatchRunnerDeps) {
 
   const request = (job: Job) => ({ prompt: job.prompt, params: job.params ?? {} });
 
+  /** The job's attempt log with this attempt recorded as failed for good. */
+  const withFailure = (job: Job, code: string, message: string, now: Date) =>
+    deps.jobStore.appendAttempt(job, { attempt: job.attempts, startedAt: new Date(job.startedAt ?? now).toISOString(), finishedAt: now.toISOString(), outcome: 'failed', errorCode: code, errorMessage: message, retryable: false });
+
   /** Ends a job the batch holds as failed, with the attempt recorded. */
   async function failJob(batch: BatchRecord, job: Job, code: string, message: string): Promise<void> {
     const now = new Date();
-    const attemptLog = deps.jobStore.appendAttempt(job, { attempt: job.attempts, startedAt: new Date(job.startedAt ?? now).toISOString(), finishedAt: now.toISOString(), outcome: 'failed', errorCode: code, errorMessage: message, retryable: false });
+    const attemptLog = withFailure(job, code, message, now);
     const moved = await store.moveHeld(batch.id, job.id, {
       status: 'failed', finishedAt: now, errorCode: code, errorMessage: message, errorRetryable: false, leaseOwner: null, leaseExpiresAt: null, waitReason: null, activeHash: null, attemptLog,
     });
@@ -96,7 +100,8 @@ export function createBatchRunner(deps: BatchRunnerDeps) {
    */
   async function failUnavailable(group: PendingGroup): Promise<void> {
     const message = `Provider "${group.provider}" no longer offers a Batch API, so this batch-mode job was not sent. Run it again (synchronously, or in batch mode once the provider offers it).`;
-    const failed = await store.failPending(group, 'batch_unavailable', message);
+    const code = 'batch_unavailable';
+    const failed = await store.failPending(group, code, message, (job, now) => withFailure(job, code, message, now));
     if (failed.length) log.warn(`ai-assets: ${failed.length} parked batch job(s) of "${group.provider}" failed: the provider no longer offers a Batch API`);
     for (const jobId of failed) deps.onJobFailed(jobId);
   }

@@ -62,17 +62,24 @@ export const createBatchStore = ({ strapi }: { strapi: Core.Strapi }) => {
       }));
     },
 
-    /** Fails the group's parked jobs with `message` (their provider lost its Batch API); returns the ids it failed. */
-    async failPending(group: { provider: string; backfillId: number | null }, code: string, message: string): Promise<number[]> {
+    /**
+     * Fails the group's parked jobs with `message` (their provider lost its Batch API), each with the attempt
+     * log `attemptLogOf` gives it; returns the ids it failed. One compare-and-set per job: a job another
+     * instance moved meanwhile is left alone.
+     */
+    async failPending(group: { provider: string; backfillId: number | null }, code: string, message: string, attemptLogOf: (job: Job, failedAt: Date) => Job['attemptLog']): Promise<number[]> {
       const where = { status: 'running', leaseOwner: PENDING_OWNER, provider: group.provider, backfillId: group.backfillId ?? { $null: true } };
-      const ids = ((await jobs().findMany({ select: ['id'], where })) as Array<{ id: number }>).map((job) => job.id);
-      if (ids.length === 0) return [];
-      await jobs().updateMany({
-        where: { ...where, id: { $in: ids } },
-        data: { status: 'failed', finishedAt: new Date(), errorCode: code, errorMessage: message, errorRetryable: false, leaseOwner: null, leaseExpiresAt: null, waitReason: null, activeHash: null },
-      });
-      const failed = (await jobs().findMany({ select: ['id'], where: { id: { $in: ids }, status: 'failed', errorCode: code } })) as Array<{ id: number }>;
-      return failed.map((job) => job.id);
+      const parked = (await jobs().findMany({ select: ['id', 'attempts', 'startedAt', 'attemptLog'], where })) as Job[];
+      const failed: number[] = [];
+      for (const job of parked) {
+        const now = new Date();
+        const { count } = await jobs().updateMany({
+          where: { ...where, id: job.id },
+          data: { status: 'failed', finishedAt: now, errorCode: code, errorMessage: message, errorRetryable: false, leaseOwner: null, leaseExpiresAt: null, waitReason: null, activeHash: null, attemptLog: attemptLogOf(job, now) },
+        });
+        if (count > 0) failed.push(job.id);
+      }
+      return failed;
     },
 
     /** A new record for one group, leased by `owner` while it is being submitted. */

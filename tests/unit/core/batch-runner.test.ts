@@ -27,9 +27,9 @@ function memoryStore() {
       const pending = [...jobs.values()].filter((job) => job.status === 'running' && job.leaseOwner === PENDING_OWNER);
       return pending.length ? [{ provider: 'openai', backfillId: null, jobs: pending.length, oldestParkedAt: new Date(0) }] : [];
     },
-    async failPending(_group: unknown, code: string, message: string) {
+    async failPending(_group: unknown, code: string, message: string, attemptLogOf: (job: Job, failedAt: Date) => Job['attemptLog']) {
       const failed = [...jobs.values()].filter((job) => job.status === 'running' && job.leaseOwner === PENDING_OWNER);
-      for (const job of failed) Object.assign(job, { status: 'failed', errorCode: code, errorMessage: message, leaseOwner: null });
+      for (const job of failed) Object.assign(job, { status: 'failed', errorCode: code, errorMessage: message, leaseOwner: null, attemptLog: attemptLogOf(job, new Date()) });
       return failed.map((job) => job.id);
     },
     async create(group: { provider: string; backfillId: number | null }, owner: string, leaseMs: number) {
@@ -288,6 +288,8 @@ describe('batch runner: a provider that lost its Batch API', () => {
     for (const job of memory.jobs.values()) {
       expect(job).toMatchObject({ status: 'failed', errorCode: 'batch_unavailable' });
       expect(job.errorMessage).toMatch(/Provider "openai" no longer offers a Batch API/);
+      // The job page's attempt history says what happened, like any other failure.
+      expect(job.attemptLog).toEqual([expect.objectContaining({ attempt: job.attempts, outcome: 'failed', errorCode: 'batch_unavailable', retryable: false })]);
     }
   });
 
