@@ -93,6 +93,8 @@ describe('backfill from the admin', () => {
     await page.goBack();
     await page.getByTestId(`backfill-row-${backfillId}`).waitFor();
     await page.locator(`[data-testid="backfill-status-${backfillId}"][data-status="done"]`).waitFor();
+    // ...and who started it (createSuperAdmin names the admin "Super Admin").
+    expect(await page.getByTestId(`backfill-started-by-${backfillId}`).textContent()).toBe('Super Admin');
   });
 
   it('pauses, resumes and cancels from the progress view', async () => {

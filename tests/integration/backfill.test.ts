@@ -77,6 +77,7 @@ describe('backfills in a real Strapi', () => {
     const estimate = (await admin().post('/ai-assets/backfills', { ruleId: 'bulk-cover', filters: { title: { $startsWith: 'Kettle' } }, dryRun: true }).expect(200)).body.data;
     const ready = estimate.status === 'ready' ? estimate : await waitForBackfill(estimate.id, (view) => view.status === 'ready', 'the estimate');
     expect(ready).toMatchObject({ matched: 40, toQueue: 37, skipped: { duplicate: 0, hasImage: 3, other: 0 }, unpricedJobs: 0 });
+    expect(ready).toMatchObject({ createdVia: 'admin', createdByName: 'Super Admin', createdByUserId: expect.any(Number) });
     expect(ready.estimatedUsd).toBeCloseTo(37 * PRICE, 6);
     expect(await jobsOf(app.strapi, ready.id)).toHaveLength(0); // a dry run pays nothing
 
@@ -194,7 +195,7 @@ describe('backfills in a real Strapi', () => {
       .expect(200);
     expect(response.body.data).toMatchObject({ status: expect.stringMatching(/estimating|ready/), toQueue: expect.any(Number) });
     const fetched = await request(server).get(`/api/ai-assets/backfills/${response.body.data.id}`).set('Authorization', `Bearer ${accessKey}`).expect(200);
-    expect(fetched.body.data.createdVia).toBe('api');
+    expect(fetched.body.data).toMatchObject({ createdVia: 'api', createdByName: 'API token "backfill-bot"', createdByUserId: null });
 
     const privateField = await admin().post('/ai-assets/backfills', { ruleId: 'bulk-cover', filters: { createdBy: { password: { $startsWith: '$' } } }, dryRun: true }).expect(400);
     expect(privateField.body.error.message).toMatch(/filters\.createdBy(\.password)?: .*cannot be filtered on/);

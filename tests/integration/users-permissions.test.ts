@@ -98,7 +98,7 @@ describe('content API with users-permissions roles', () => {
     expect(estimate.status).toBe(200);
     const backfill = await call('get', `/api/ai-assets/backfills/${estimate.body.data.id}`, 'Pipeline');
     expect(backfill.status).toBe(200);
-    expect(backfill.body.data).toMatchObject({ id: estimate.body.data.id, rule: 'article-cover-manual', status: 'ready' });
+    expect(backfill.body.data).toMatchObject({ id: estimate.body.data.id, rule: 'article-cover-manual', status: 'ready', createdVia: 'api', createdByName: 'user "pipeline"' });
     // Granted create and findOne only: starting it is refused.
     expect((await call('post', `/api/ai-assets/backfills/${estimate.body.data.id}/start`, 'Pipeline')).status).toBe(403);
   });

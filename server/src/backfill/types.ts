@@ -44,6 +44,8 @@ export interface Backfill {
   errorMessage: string | null;
   createdByUserId: number | null;
   createdVia: string | null;
+  /** Who started it, as the admin shows it: an admin's name, `API token "<name>"` or `user "<username>"`. */
+  createdByName: string | null;
   startedAt: string | Date | null;
   finishedAt: string | Date | null;
   createdAt: string | Date;

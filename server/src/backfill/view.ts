@@ -52,6 +52,7 @@ export interface BackfillView {
   errorMessage: string | null;
   createdByUserId: number | null;
   createdVia: string | null;
+  createdByName: string | null;
   startedAt: string | null;
   finishedAt: string | null;
   createdAt: string;
@@ -108,6 +109,7 @@ export function toBackfillView(
     errorMessage: backfill.errorMessage ?? null,
     createdByUserId: backfill.createdByUserId ?? null,
     createdVia: backfill.createdVia ?? null,
+    createdByName: backfill.createdByName ?? null,
     startedAt: iso(backfill.startedAt),
     finishedAt: iso(backfill.finishedAt),
     createdAt: iso(backfill.createdAt) as string,

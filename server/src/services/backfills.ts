@@ -30,6 +30,8 @@ export interface CreateBackfillInput {
   dryRun?: boolean;
   userId?: number;
   via: 'admin' | 'api';
+  /** Who asked, for the record (see `startedBy` in the backfills controller). */
+  startedBy?: string | null;
 }
 
 /** A step loop keeps one backfill at most this long before looking at the others. */
@@ -191,6 +193,7 @@ export const createBackfillService = ({ strapi, store: jobStore }: { strapi: Cor
         estimateSkipped: { duplicate: 0, hasImage: 0, other: 0 },
         createdByUserId: input.userId ?? null,
         createdVia: input.via,
+        createdByName: input.startedBy ?? null,
       });
       kick();
       return view(await settleEstimate(created.id, 3000));

@@ -13,7 +13,7 @@ export const BackfillsTable = ({ backfills }: { backfills: BackfillView[] }) => 
   const intl = useIntl();
   const t = (id: string, defaultMessage: string) => intl.formatMessage({ id: getTranslation(id), defaultMessage });
   return (
-    <Table colCount={6} rowCount={backfills.length + 1}>
+    <Table colCount={7} rowCount={backfills.length + 1}>
       <Thead>
         <Tr>
           <Th><Typography variant="sigma">#</Typography></Th>
@@ -21,6 +21,7 @@ export const BackfillsTable = ({ backfills }: { backfills: BackfillView[] }) => 
           <Th><Typography variant="sigma">{t('backfills.status', 'Status')}</Typography></Th>
           <Th><Typography variant="sigma">{t('backfills.progress', 'Progress')}</Typography></Th>
           <Th><Typography variant="sigma">{t('backfills.spent-estimated', 'Spent / estimated')}</Typography></Th>
+          <Th><Typography variant="sigma">{t('backfills.started-by', 'Started by')}</Typography></Th>
           <Th><Typography variant="sigma">{t('backfills.created', 'Created')}</Typography></Th>
         </Tr>
       </Thead>
@@ -38,6 +39,7 @@ export const BackfillsTable = ({ backfills }: { backfills: BackfillView[] }) => 
             <Td>
               <Typography>{`${formatCost(intl, backfill.spentUsd)} / ${formatCost(intl, backfill.estimatedUsd)}`}</Typography>
             </Td>
+            <Td><Typography data-testid={`backfill-started-by-${backfill.id}`}>{backfill.createdByName ?? '—'}</Typography></Td>
             <Td><Typography>{formatRelative(intl, backfill.createdAt)}</Typography></Td>
           </Tr>
         ))}
