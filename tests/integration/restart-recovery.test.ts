@@ -110,4 +110,35 @@ describe('restart recovery', () => {
       await app.stop();
     }
   });
+
+  it('goes on without a checkpoint when the database refuses the paid image, instead of failing a paid job', async () => {
+    const workDir = newWorkDir();
+    workDirs.push(workDir);
+    const app = await bootPlayground({ config: config([fastRule]), workDir });
+    try {
+      const { strapi } = app;
+      // As MariaDB answers a value over max_allowed_packet.
+      const jobs = strapi.db.query('plugin::ai-assets.job');
+      const updateMany = jobs.updateMany.bind(jobs);
+      let refused = 0;
+      const spy = jest.spyOn(jobs, 'updateMany').mockImplementation(async (params: never) => {
+        if ((params as { data?: { checkpointData?: string | null } }).data?.checkpointData) {
+          refused += 1;
+          throw new Error('Got a packet bigger than max_allowed_packet bytes');
+        }
+        return updateMany(params);
+      });
+      const article = await createArticle(strapi, { title: 'Too Big To Save', summary: 'Four large candidates.' });
+      await strapi.documents('api::article.article' as never).publish({ documentId: article.documentId, locale: 'en' } as never);
+      const queued = await waitForFirstJob(strapi, { targetDocumentId: article.documentId });
+      const done = await waitForJobStatus(strapi, queued.id, ['succeeded']);
+      spy.mockRestore();
+      expect(refused).toBe(1);
+      expect(done.attempts).toBe(1);
+      expect(done.model).toBe('local-artwork-1');
+      expect((await findArticle(strapi, article.documentId, 'draft'))?.cover?.id).toBe(done.resultFileId);
+    } finally {
+      await app.stop();
+    }
+  });
 });

@@ -60,15 +60,23 @@ export const createPipeline = ({ strapi, store }: { strapi: Core.Strapi; store: 
     if (images.length === 0 || images.some((image) => !image?.data?.length)) {
       throw new MalformedResponseError('The provider answered without an image.', { requestId: response.requestId });
     }
-    const checkpointed = await store.updateHeld(job.id, leaseToken, {
-      checkpointData: images.map((image) => image.data.toString('base64')).join(','),
-      checkpointMime: images[0].mime ?? null,
+    const facts = {
       model: response.model ?? job.model,
       revisedPrompt: images[0].revisedPrompt ?? null,
       providerRequestId: response.requestId ?? null,
       usage: (response.usage as Record<string, unknown>) ?? null,
       costUsd: response.costUsd ?? null,
-    });
+    };
+    let checkpointed: boolean;
+    try {
+      checkpointed = await store.updateHeld(job.id, leaseToken, { ...facts, checkpointData: images.map((image) => image.data.toString('base64')).join(','), checkpointMime: images[0].mime ?? null });
+    } catch (error) {
+      // The database would not take the images (MariaDB's default max_allowed_packet is 16 MB: four large
+      // candidates in one value exceed it). They are paid for and in memory: go on without the crash-safe copy
+      // rather than fail the job and pay again on the retry.
+      strapi.log.warn(`ai-assets: job ${job.id}: the paid image could not be saved on the job (${(error as Error).message}); going on without a checkpoint`);
+      checkpointed = await store.updateHeld(job.id, leaseToken, facts);
+    }
     if (!checkpointed) throw new LeaseLostError(job.id);
     return { images: images.map((image) => image.data), model: response.model ?? job.model };
   }
