@@ -63,7 +63,8 @@ export const createFileStore = ({ strapi }: { strapi: Core.Strapi }) => {
 
   /** Strapi's hash is `<name slug>_<10 random hex>`; the suffix becomes a digest of `key`. */
   function derivedHash(randomHash: string, key: string): string {
-    const slug = randomHash.slice(0, randomHash.lastIndexOf('_'));
+    const cut = randomHash.lastIndexOf('_');
+    const slug = cut > 0 ? randomHash.slice(0, cut) : randomHash;
     return `${slug}_${createHash('sha256').update(key).digest('hex').slice(0, 10)}`;
   }
 
