@@ -17,6 +17,23 @@ async function filesInFolder(strapi: import('@strapi/strapi').Core.Strapi, name:
   return folder ? strapi.db.query('plugin::upload.file').count({ where: { folder: folder.id } }) : 0;
 }
 
+/**
+ * Makes `method` of a repository throw `message` for the calls `refuse` picks, as a database or a kill would;
+ * returns how many it refused and a restore.
+ */
+function refuseCalls(repository: Record<string, unknown>, method: string, refuse: (params: never, refusedSoFar: number) => boolean, message: string) {
+  const original = (repository[method] as (params: never) => Promise<unknown>).bind(repository);
+  const state = { refused: 0 };
+  const spy = jest.spyOn(repository as never, method as never).mockImplementation((async (params: never) => {
+    if (refuse(params, state.refused)) {
+      state.refused += 1;
+      throw new Error(message);
+    }
+    return original(params);
+  }) as never);
+  return { state, restore: () => spy.mockRestore() };
+}
+
 describe('restart recovery', () => {
   const workDirs: string[] = [];
   afterAll(() => workDirs.forEach(removeWorkDir));
@@ -80,24 +97,15 @@ describe('restart recovery', () => {
     try {
       const { strapi } = app;
       // The first row insert for a file fails, as a kill between the upload provider's write and the insert would.
-      const files = strapi.db.query('plugin::upload.file');
-      const create = files.create.bind(files);
-      let cutOff = 0;
-      const spy = jest.spyOn(files, 'create').mockImplementation(async (params: never) => {
-        if (cutOff === 0) {
-          cutOff += 1;
-          throw new Error('connection lost before the file row was written');
-        }
-        return create(params);
-      });
+      const cutOff = refuseCalls(strapi.db.query('plugin::upload.file') as never, 'create', (_params, refused) => refused === 0, 'connection lost before the file row was written');
       const uploads = path.join(strapi.dirs.static.public, 'uploads');
       const before = new Set(readdirSync(uploads));
       const article = await createArticle(strapi, { title: 'Cut Off Upload', summary: 'Half stored.' });
       await strapi.documents('api::article.article' as never).publish({ documentId: article.documentId, locale: 'en' } as never);
       const queued = await waitForFirstJob(strapi, { targetDocumentId: article.documentId });
       const done = await waitForJobStatus(strapi, queued.id, ['succeeded']);
-      spy.mockRestore();
-      expect(cutOff).toBe(1);
+      cutOff.restore();
+      expect(cutOff.state.refused).toBe(1);
       expect(done.attempts).toBe(2);
 
       const rows = (await strapi.db.query('plugin::upload.file').findMany({ where: { id: done.resultFileId } })) as Array<{ url: string; formats: Record<string, { url: string }> | null }>;
@@ -118,22 +126,18 @@ describe('restart recovery', () => {
     try {
       const { strapi } = app;
       // As MariaDB answers a value over max_allowed_packet.
-      const jobs = strapi.db.query('plugin::ai-assets.job');
-      const updateMany = jobs.updateMany.bind(jobs);
-      let refused = 0;
-      const spy = jest.spyOn(jobs, 'updateMany').mockImplementation(async (params: never) => {
-        if ((params as { data?: { checkpointData?: string | null } }).data?.checkpointData) {
-          refused += 1;
-          throw new Error('Got a packet bigger than max_allowed_packet bytes');
-        }
-        return updateMany(params);
-      });
+      const tooBig = refuseCalls(
+        strapi.db.query('plugin::ai-assets.job') as never,
+        'updateMany',
+        (params) => Boolean((params as { data?: { checkpointData?: string | null } }).data?.checkpointData),
+        'Got a packet bigger than max_allowed_packet bytes'
+      );
       const article = await createArticle(strapi, { title: 'Too Big To Save', summary: 'Four large candidates.' });
       await strapi.documents('api::article.article' as never).publish({ documentId: article.documentId, locale: 'en' } as never);
       const queued = await waitForFirstJob(strapi, { targetDocumentId: article.documentId });
       const done = await waitForJobStatus(strapi, queued.id, ['succeeded']);
-      spy.mockRestore();
-      expect(refused).toBe(1);
+      tooBig.restore();
+      expect(tooBig.state.refused).toBe(1);
       expect(done.attempts).toBe(1);
       expect(done.model).toBe('local-artwork-1');
       expect((await findArticle(strapi, article.documentId, 'draft'))?.cover?.id).toBe(done.resultFileId);
